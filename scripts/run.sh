@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# run.sh - the main job (`make run`): load territories and places into an
+# embedded SQLite file, then serve the platform on http://127.0.0.1:8080.
+#
+# Data: the real files of ../shared/data/ when that folder is there (places
+# of ../shared/data/lieux/, commune coordinates and contours); otherwise the
+# small demo set shipped in data/demo/ (fictional places, marked as demo in
+# every page). Territories come from the pinned npm package
+# @etalab/decoupage-administratif installed by scripts/setup.sh.
+# Every step is idempotent: running it again re-imports (unchanged rows are
+# only touched) and keeps coordinators' deduplication decisions.
+# Environment: PASSERELLE_DB (default passerelle.db), PORT (default 8080),
+# SHARED_DATA (default ../shared/data).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DB=${PASSERELLE_DB:-passerelle.db}
+PORT=${PORT:-8080}
+SHARED=${SHARED_DATA:-../shared/data}
+bin=build/passerelle
+p() { "$bin" --db "$DB" "$@"; }
+
+if [ -z "$(p territoires show region 84 2>/dev/null | head -n 1)" ]; then
+  if [ -d "$SHARED/communes" ] && [ -d "$SHARED/boundaries" ]; then
+    echo "run: territoires (coordonnées et contours de $SHARED)"
+    p territoires import --coords "$SHARED/communes/communes.csv" --contours "$SHARED/boundaries"
+  else
+    echo "run: territoires (coordonnées de démonstration)"
+    p territoires import --coords data/demo/communes-demo.csv
+  fi
+fi
+
+if [ -d "$SHARED/lieux" ]; then
+  for f in "$SHARED"/lieux/*; do
+    echo "run: lieux import $f"
+    p lieux import "$f" --no-publish | tail -n 1
+  done
+  p lieux retire demo --no-publish
+  p lieux demo off
+else
+  echo "run: pas de $SHARED/lieux : jeu de démonstration"
+  p lieux import data/demo/lieux-demo.csv --source demo --no-publish | tail -n 1
+  p lieux demo on
+fi
+p lieux dedup
+exec "$bin" --db "$DB" serve --port "$PORT"

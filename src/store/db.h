@@ -1,0 +1,49 @@
+/* db.h - the embedded SQLite database: opening, migrations, transactions.
+ *
+ * db_open() opens (or creates) the file, turns on WAL and foreign keys, and
+ * applies every migration of src/store/migrations/ (built into the binary)
+ * not yet recorded in `PRAGMA user_version`, each in its own transaction.
+ * Domain modules own their SQL (lieux/lieux_store.c, territoires/...) and
+ * reach SQLite only through the handle and helpers here; every statement is
+ * parameterised. A PostgreSQL backend would replace the *_store.c files.
+ *
+ * Ownership: db_open() returns a handle released with db_close(). Errors
+ * are reported as -1 with a message in db->err (English, for logs). */
+#ifndef STORE_DB_H
+#define STORE_DB_H
+#include <sqlite3.h>
+
+struct db {
+    sqlite3 *h;
+    char err[256];
+};
+
+/* Open `path` (":memory:" allowed). Returns 0 or -1 with d->err set; on
+ * failure the handle is closed already. `readonly` opens without writing
+ * (no migrations; fails if the schema is older than the binary). */
+int db_open(struct db *d, const char *path, int readonly);
+void db_close(struct db *d);
+
+/* Run SQL without parameters (schema, pragmas, transactions). */
+int db_exec(struct db *d, const char *sql);
+int db_begin(struct db *d);      /* BEGIN IMMEDIATE */
+int db_commit(struct db *d);
+void db_rollback(struct db *d);  /* cannot fail visibly; logs into d->err */
+
+/* Prepare a statement; returns NULL with d->err set on error. */
+sqlite3_stmt *db_prepare(struct db *d, const char *sql);
+/* Record sqlite's current error message into d->err with a prefix; returns -1. */
+int db_fail(struct db *d, const char *what);
+
+/* Key/value settings stored in the `meta` table. db_meta_get returns a
+ * malloc'd copy (free()) or NULL when absent. */
+int db_meta_set(struct db *d, const char *key, const char *value);
+char *db_meta_get(struct db *d, const char *key);
+
+/* Bind a UTF-8 text, or NULL when s is NULL or empty. */
+int db_bind_text(sqlite3_stmt *st, int i, const char *s);
+
+/* Number of migrations built into the binary (= schema version). */
+int db_schema_version(void);
+
+#endif

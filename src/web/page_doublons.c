@@ -1,0 +1,124 @@
+/* page_doublons.c - GET /doublons: review of the last deduplication.
+ *
+ * The candidate pairs of source places compared by the last publication
+ * (table dedup_pair), highest score first, 50 per page (?page=N): both
+ * places (name, commune, source and its identifier as the CLI expects
+ * them, link to the published place holding each), the three scores and
+ * the decision. A paragraph explains how a coordinator records a decision
+ * with the command line (web forms come with accounts, later). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "web/html.h"
+#include "web/layout.h"
+#include "web/page_queries.h"
+#include "web/pages.h"
+
+#define PER_PAGE 50
+
+static const char *decision_label(const char *d)
+{
+    if (strcmp(d, "doublon") == 0)
+        return "Réunis (même lieu)";
+    if (strcmp(d, "fusion imposée") == 0)
+        return "Réunis sur décision";
+    if (strcmp(d, "séparation imposée") == 0)
+        return "Séparés sur décision";
+    if (strcmp(d, "distincts") == 0)
+        return "Distincts";
+    return d;
+}
+
+static void side(struct buf *b, const struct pq_pair_side *s)
+{
+    html_raw(b, "<td>");
+    if (s->lieu_id > 0) {
+        html_raw(b, "<a href=\"/lieu/");
+        html_rawf(b, "%lld", s->lieu_id);
+        html_raw(b, "\">");
+        html_txt(b, s->nom);
+        html_raw(b, "</a>");
+    } else {
+        html_txt(b, s->nom);
+    }
+    html_raw(b, "<br><span class=\"aide\">");
+    html_txt(b, s->adresse);
+    if (s->adresse[0] && s->commune[0])
+        html_raw(b, ", ");
+    html_txt(b, s->commune);
+    if (s->retired)
+        html_raw(b, " (retiré de sa source)");
+    html_raw(b, "</span><br><code>");
+    html_txt(b, s->source);
+    html_raw(b, ":");
+    html_txt(b, s->source_id);
+    html_raw(b, "</code></td>");
+}
+
+void page_doublons(const struct request *rq, struct response *rs)
+{
+    long page;
+    if (page_param_int(rq, "page", 1, 100000, &page) < 0) {
+        resp_html_error(rq, rs, 400, "Numéro de page incorrect",
+                        "Le numéro de page doit être un nombre entier à partir de 1.");
+        return;
+    }
+    long total = pq_pairs_count(rq->db);
+    struct pq_pair *v = malloc(PER_PAGE * sizeof *v);
+    int n = total < 0 || !v ? -1 : pq_pairs(rq->db, (page - 1) * PER_PAGE, PER_PAGE, v);
+    if (n < 0) {
+        free(v);
+        if (!v)
+            rs->body.oom = 1, page_finish(rs);
+        else
+            page_db_error(rq, rs);
+        return;
+    }
+    struct buf *b = &rs->body;
+    page_begin(b, rq, page > 1 ? "Doublons possibles (suite)" : "Doublons possibles");
+    html_raw(b, "<h1>Doublons possibles</h1>\n"
+                "<p>Un même lieu arrive souvent par plusieurs sources. Passerelle compare les "
+                "fiches d'une même commune et réunit celles qui se ressemblent assez. Voici "
+                "les paires comparées lors du dernier rapprochement, des plus ressemblantes "
+                "aux moins ressemblantes. Le score, sur 100, est la moyenne de trois "
+                "ressemblances : le nom, l'adresse et la distance entre les deux points.</p>\n"
+                "<p>Pour enregistrer une décision, un coordinateur lance la commande "
+                "suivante avec les identifiants des deux fiches (colonne « Fiche ») : "
+                "<code>passerelle lieux dedup --jamais SOURCE:ID SOURCE:ID</code> pour ne "
+                "jamais les réunir, ou <code>--toujours</code> pour toujours les réunir. La "
+                "décision est gardée aux imports suivants. La saisie depuis ce site viendra "
+                "avec les comptes des coordinateurs.</p>\n");
+    if (total == 0) {
+        html_raw(b, "<p>Aucune paire à examiner : aucun rapprochement n'a encore trouvé de "
+                    "fiches ressemblantes.</p>\n");
+    } else {
+        html_raw(b, "<p>");
+        page_count(b, total, "paire", "paires");
+        html_raw(b, " au total.</p>\n");
+        html_raw(b, "<div class=\"defile\" role=\"region\" aria-labelledby=\"t-paires\" "
+                    "tabindex=\"0\">\n<table class=\"paires\">\n"
+                    "<caption id=\"t-paires\">Paires de fiches comparées, par score "
+                    "décroissant</caption>\n<thead><tr><th scope=\"col\">Score</th>"
+                    "<th scope=\"col\">Fiche 1</th><th scope=\"col\">Fiche 2</th>"
+                    "<th scope=\"col\">Nom</th><th scope=\"col\">Adresse</th>"
+                    "<th scope=\"col\">Distance</th><th scope=\"col\">Décision</th></tr>"
+                    "</thead>\n<tbody>\n");
+        for (int i = 0; i < n; i++) {
+            const struct pq_pair *p = &v[i];
+            html_rawf(b, "<tr><th scope=\"row\">%d</th>", p->score);
+            side(b, &p->a);
+            side(b, &p->b);
+            html_rawf(b, "<td>%d</td><td>%d</td><td>%d</td><td>", p->nom, p->voie,
+                      p->distance);
+            html_txt(b, decision_label(p->decision));
+            html_raw(b, "</td></tr>\n");
+        }
+        html_raw(b, "</tbody>\n</table>\n</div>\n");
+        if (n == 0)
+            html_raw(b, "<p>Il n'y a plus de paires sur cette page.</p>\n");
+    }
+    page_pager(b, "/doublons?", page, (total + PER_PAGE - 1) / PER_PAGE);
+    page_end(b, rq);
+    page_finish(rs);
+    free(v);
+}
