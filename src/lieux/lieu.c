@@ -565,6 +565,8 @@ static char *clean_text(const char *in, enum text_mode mode, int *repaired)
                            cp == 0x0C) {
                     cp = '\n';
                 }
+            } else if (cp == 0x0B || cp == 0x0C) {
+                cp = ' '; /* M_KEEP: no vertical tab or form feed */
             }
             u8_put(&b, cp);
             continue;
@@ -1140,8 +1142,11 @@ static int tel_one(const char *s, const char *hint, char *out, size_t outn)
     size_t n = strlen(r);
     if (hint) {
         size_t ll = tel_local_len(hint), hl = strlen(hint);
-        if (n == ll || (n == ll + hl && strncmp(r, hint, hl) == 0)) {
-            int w = snprintf(out, outn, "+%s%s", hint, n == ll ? r : r + hl);
+        const char *local = n == ll                                      ? r
+                            : n == ll + hl && strncmp(r, hint, hl) == 0 ? r + hl
+                                                                       : NULL;
+        if (local && local[0] != '0') { /* these plans have no leading 0 */
+            int w = snprintf(out, outn, "+%s%s", hint, local);
             return w > 0 && (size_t)w < outn && tel_pattern_ok(out);
         }
     }
@@ -1765,7 +1770,7 @@ static void step_date(struct nctx *c)
               "date de mise à jour invalide (format attendu AAAA-MM-JJ)");
         return;
     }
-    char out[16];
+    char out[40];
     snprintf(out, sizeof out, "%04d-%02d-%02d", y, m, d);
     if (strcmp(out, v) != 0)
         issue(c, LIEU_FIXED, LF_DATE_MAJ, orig(c, LF_DATE_MAJ),

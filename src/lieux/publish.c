@@ -186,10 +186,14 @@ static int write_place(struct db *d, struct writer *w, const struct loaded *ld,
         sqlite3_bind_null(st, k + 1);
     }
     /* The commune of the most recent member that has one. */
-    const char *commune = NULL;
-    for (size_t i = 0; i < nm && !commune; i++)
-        if (m[i]->commune && *m[i]->commune)
+    const char *commune = NULL, *newest = "";
+    for (size_t i = 0; i < nm; i++) {
+        const char *date = lieu_get(m[i]->l, LF_DATE_MAJ);
+        if (m[i]->commune && *m[i]->commune && (!commune || strcmp(date, newest) > 0)) {
             commune = m[i]->commune;
+            newest = date;
+        }
+    }
     db_bind_text(st, k + 2, commune);
     db_bind_text(st, k + 3, pj);
     sqlite3_bind_int64(st, k + 4, (long long)nm);

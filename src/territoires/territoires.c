@@ -340,6 +340,8 @@ int territoires_search_communes(struct db *d, const char *query, struct territoi
             f[0] = 0; /* only a département: its communes */
     }
 
+    if (!*f && !*dep)
+        return 0; /* only punctuation, or a postcode alone after a word */
     int n = search_names(d, f, dep, cp, out, max);
     if (n == 0 && (*dep || *cp) && *f) /* "lyon 3": not a département after all */
         n = search_names(d, f, "", "", out, max);

@@ -8,6 +8,7 @@
  * when one of them is set. */
 #include <string.h>
 
+#include "http/search_params.h"
 #include "lieux/lieu.h"
 #include "web/html.h"
 #include "web/layout.h"

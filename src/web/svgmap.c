@@ -40,7 +40,7 @@
 /* Douglas-Peucker is quadratic on contrived rings: past this many distance
  * computations in one rendering, what is left stays as the radial pass
  * left it (larger output, bounded time). */
-#define DP_WORK_MAX 50000000LL
+#define DP_WORK_MAX 20000000LL
 /* Smallest projected extent of an area, in degrees (a lone point, a line). */
 #define MIN_EXTENT 0.01
 /* Padding around point-only bounds, in degrees. */
