@@ -459,6 +459,21 @@ static void test_limits(void)
     CHECK(s && strlen(s) < 5000);
     free(s);
     svgmap_free(m);
+
+    /* A zigzag across the map: Douglas-Peucker at its worst (quadratic);
+     * its work is capped, the rendering ends (points kept). */
+    m = svgmap_new(600, "t", NULL);
+    buf_puts(&g, "{\"type\":\"Polygon\",\"coordinates\":[[");
+    n = 60000;
+    for (size_t i = 0; i + 1 < n; i++)
+        buf_printf(&g, "%s[%d,%.5f]", i ? "," : "", (i & 1) ? 3 : 2, 46 + (double)i * 1e-5);
+    buf_puts(&g, ",[2,46]]]}");
+    CHECK(svgmap_add_shape(m, g.s, NULL, "zigzag", NULL, NULL) == 0);
+    buf_free(&g);
+    s = render(m);
+    CHECK(s && count(s, "<path") == 1 && strlen(s) > 100000);
+    free(s);
+    svgmap_free(m);
 }
 
 static void test_tiny_shapes_kept(void)

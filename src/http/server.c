@@ -179,12 +179,19 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         return plain_error(c, 500, "erreur interne\n");
     if (!ctx->started) {
         ctx->started = 1;
-        return MHD_YES; /* headers only; body (if any) comes next */
+        /* Headers only; refuse a declared oversized body before reading it. */
+        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+        if (cl && strtoull(cl, NULL, 10) > BODY_MAX) {
+            ctx->too_large = 1;
+            return plain_error(c, 413, "requête trop volumineuse (1 Mio au plus)\n");
+        }
+        return MHD_YES; /* the body, if any, comes next */
     }
     if (*upload_size) {
+        /* A chunked body growing past the limit is drained and discarded. */
         if (ctx->body.len + *upload_size > BODY_MAX)
             ctx->too_large = 1;
-        else
+        else if (!ctx->too_large)
             buf_add(&ctx->body, upload_data, *upload_size);
         *upload_size = 0;
         return MHD_YES;

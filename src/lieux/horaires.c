@@ -54,7 +54,7 @@
  * lines, e.g. "Mercredi : de 9 h à 17 h" then "Mercredi : de 9 h à 12 h
  * (semaines impaires)"; a conditional closed slot says "fermé (...)". Ends
  * at midnight read "0 h" ("de 20 h à 0 h"). Week sets read "semaines
- * impaires"/"semaines paires" (weeks 53 optional for odd), "une semaine sur
+ * impaires"/"semaines paires" (week 53 optional for odd), "une semaine sur
  * 3, de la semaine 1 à la semaine 52", or a list "semaines 1 à 10 et 12";
  * months read "de janvier à juin", "d'avril à juin", "en mars". PH adds a
  * last line "Fermé les jours fériés" or "Jours fériés : de ...". Nothing

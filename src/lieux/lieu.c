@@ -46,11 +46,14 @@
  *     "/", "|", ";", ",", "ou", "et"): the first valid one is kept, the
  *     others are DROPPED. Nothing valid -> DROPPED "numéro de téléphone non
  *     reconnu".
- *  8. courriels: split on "|", ";", "," and spaces; "mailto:" removed
+ *  8. courriels: split on "|", ";", "," then on spaces; "mailto:" removed
  *     (FIXED); kept when plausible (one "@", non-empty local part, a dot in
- *     the domain, no spaces, no empty domain label), else DROPPED one by one;
- *     duplicates removed (FIXED); joined with "|" (FIXED when another
- *     separator was used).
+ *     the domain, a TLD of 2+ characters, no spaces, no empty domain
+ *     label), else DROPPED one by one; duplicates removed (FIXED); joined
+ *     with "|" (FIXED when another separator was used). A space-separated
+ *     chunk with a word that is neither an address nor a filler ("-", "et",
+ *     "(accueil)") holds a space inside an address ("maisondes
+ *     services@x.fr"): the chunk is DROPPED whole, never a wrong fragment.
  *  9. site_web: same splitting; "www." gets "https://" (FIXED); kept when it
  *     starts with http:// or https:// followed by a host with a dot and no
  *     forbidden characters, else DROPPED. fiche_acces_libre and prise_rdv
@@ -1122,18 +1125,20 @@ static int tel_one(const char *s, const char *hint, char *out, size_t outn)
             if (strncmp(r, tel_codes[i], cl) != 0)
                 continue;
             const char *cc = tel_codes[i], *rest = r + cl;
-            if (rest[0] == '0')
-                rest++; /* "+33 0 4 50..." */
-            size_t rl = strlen(rest);
+            /* "+33 0 4 50...": the French plan's trunk 0 after the code */
+            const char *nsn = rest[0] == '0' ? rest + 1 : rest;
             if (strcmp(cc, "33") == 0)
-                return tel_from_french(rest, out, outn); /* +33 2 62... -> +262 */
-            if (strcmp(cc, "269") == 0 && rl == 9 &&
-                (strncmp(rest, "269", 3) == 0 || strncmp(rest, "639", 3) == 0))
-                return tel_from_french(rest, out, outn); /* Mayotte is +262 */
-            if ((strcmp(cc, "262") == 0 || strcmp(cc, "590") == 0 || strcmp(cc, "594") == 0 ||
-                 strcmp(cc, "596") == 0) &&
-                rl != 9)
-                return 0; /* these follow the French 9-digit plan */
+                return tel_from_french(nsn, out, outn); /* +33 2 62... -> +262 */
+            if (strcmp(cc, "269") == 0 && strlen(nsn) == 9 &&
+                (strncmp(nsn, "269", 3) == 0 || strncmp(nsn, "639", 3) == 0))
+                return tel_from_french(nsn, out, outn); /* Mayotte is +262 */
+            if (strcmp(cc, "262") == 0 || strcmp(cc, "590") == 0 || strcmp(cc, "594") == 0 ||
+                strcmp(cc, "596") == 0) {
+                if (strlen(nsn) != 9 || nsn[0] == '0')
+                    return 0; /* these follow the French 9-digit plan */
+                rest = nsn;
+            }
+            /* other territories keep their digits: "+687 05 07 09" is valid */
             int w = snprintf(out, outn, "+%s%s", cc, rest);
             return w > 0 && (size_t)w < outn && tel_pattern_ok(out);
         }
@@ -1145,7 +1150,7 @@ static int tel_one(const char *s, const char *hint, char *out, size_t outn)
         const char *local = n == ll                                      ? r
                             : n == ll + hl && strncmp(r, hint, hl) == 0 ? r + hl
                                                                        : NULL;
-        if (local && local[0] != '0') { /* these plans have no leading 0 */
+        if (local) {
             int w = snprintf(out, outn, "+%s%s", hint, local);
             return w > 0 && (size_t)w < outn && tel_pattern_ok(out);
         }
@@ -1164,9 +1169,7 @@ static int tel_one(const char *s, const char *hint, char *out, size_t outn)
     return 0;
 }
 
-/* Split s into items on any byte of `seps` (and on ASCII spaces when ws),
- * trimming spaces; empty items are skipped. Each item is passed to fn.
- * *other_sep is set when a boundary did not contain a "|". */
+/* A list of malloc'd strings, split from a "|"-list or similar. */
 struct items {
     char **v;
     size_t n, cap;
@@ -1206,6 +1209,9 @@ static int items_push(struct items *it, const char *p, size_t len)
     return 0;
 }
 
+/* Split s into items on any byte of `seps` (and on ASCII spaces when ws),
+ * trimming spaces; empty items are skipped. *other_sep is set when a
+ * boundary between two items held no "|". Returns 0 or -1 on OOM. */
 static int items_split(struct items *it, const char *s, const char *seps, int ws, int *other_sep)
 {
     const char *start = s, *p = s;
@@ -1416,9 +1422,95 @@ static void join_put(struct nctx *c, int f, struct items *kept)
 static const char rule_dup[] = "valeur en double retirée";
 static const char rule_sep[] = "séparateur de liste remplacé par « | »";
 
-/* courriels and site_web */
-static void step_contact_list(struct nctx *c, int f)
+/* Check one e-mail address and add it to kept (deduplicated). */
+static void add_email(struct nctx *c, struct items *kept, const char *item)
 {
+    const char *s = item;
+    if (starts_with_ci(s, "mailto:")) {
+        s += 7;
+        issue(c, LIEU_FIXED, LF_COURRIELS, item, "préfixe « mailto: » retiré");
+    }
+    if (!email_ok(s)) {
+        issue(c, LIEU_DROPPED, LF_COURRIELS, item, "adresse électronique non valide");
+    } else if (item_seen(kept, s)) {
+        issue(c, LIEU_FIXED, LF_COURRIELS, item, rule_dup);
+    } else if (items_push(kept, s, strlen(s)) < 0) {
+        c->oom = 1;
+    }
+}
+
+/* Words between addresses that are not part of one: "-", "et", "(accueil)". */
+static int email_filler(const char *s)
+{
+    static const char *const words[] = {"et", "ou", "and", "or", NULL};
+    size_t n = strlen(s);
+    for (int i = 0; words[i]; i++)
+        if (n == strlen(words[i]) && starts_with_ci(s, words[i]))
+            return 1;
+    if (n >= 2 && s[0] == '(' && s[n - 1] == ')' && !strchr(s, '@'))
+        return 1;
+    for (; *s; s++)
+        if (is_alpha((unsigned char)*s) || is_digit((unsigned char)*s) || (unsigned char)*s >= 0x80)
+            return 0;
+    return 1;
+}
+
+/* courriels: chunks split on "|", ";", ","; a chunk holding spaces is split
+ * on them only when every word is a whole address or a filler, otherwise
+ * the space is inside one address ("maisondes services@x.fr") and the chunk
+ * is dropped whole rather than keeping a wrong fragment. */
+static void step_courriels(struct nctx *c)
+{
+    const int f = LF_COURRIELS;
+    const char *v = c->l->f[f];
+    if (!v)
+        return;
+    struct items chunks = {0}, kept = {0};
+    int other, other2, spaced = 0;
+    if (items_split(&chunks, v, "|;,", 0, &other) < 0) {
+        c->oom = 1;
+        goto out;
+    }
+    for (size_t i = 0; i < chunks.n && !c->oom; i++) {
+        struct items w = {0};
+        if (items_split(&w, chunks.v[i], "", 1, &other2) < 0) {
+            c->oom = 1;
+            items_free(&w);
+            break;
+        }
+        int fragment = 0, addresses = 0;
+        for (size_t j = 0; j < w.n; j++) {
+            if (strchr(w.v[j], '@'))
+                addresses++;
+            else if (!email_filler(w.v[j]))
+                fragment = 1;
+        }
+        if (w.n > 1 && (fragment || !addresses)) {
+            issue(c, LIEU_DROPPED, f, chunks.v[i],
+                  "adresse électronique non valide (espace dans l'adresse ?)");
+        } else if (w.n == 1) {
+            add_email(c, &kept, w.v[0]);
+        } else {
+            spaced = 1;
+            for (size_t j = 0; j < w.n && !c->oom; j++)
+                if (strchr(w.v[j], '@'))
+                    add_email(c, &kept, w.v[j]);
+        }
+        items_free(&w);
+    }
+    if (other || spaced)
+        issue(c, LIEU_FIXED, f, orig(c, f), rule_sep);
+    if (!c->oom)
+        join_put(c, f, &kept);
+out:
+    items_free(&chunks);
+    items_free(&kept);
+}
+
+/* site_web: split on "|", ";", "," and spaces; each URL on its own. */
+static void step_site_web(struct nctx *c)
+{
+    const int f = LF_SITE_WEB;
     const char *v = c->l->f[f];
     if (!v)
         return;
@@ -1431,40 +1523,23 @@ static void step_contact_list(struct nctx *c, int f)
     if (other)
         issue(c, LIEU_FIXED, f, orig(c, f), rule_sep);
     for (size_t i = 0; i < it.n && !c->oom; i++) {
-        char *val;
-        if (f == LF_COURRIELS) {
-            const char *s = it.v[i];
-            if (starts_with_ci(s, "mailto:")) {
-                s += 7;
-                issue(c, LIEU_FIXED, f, it.v[i], "préfixe « mailto: » retiré");
-            }
-            val = dup_str(email_ok(s) ? s : "");
-            if (val && !*val)
-                issue(c, LIEU_DROPPED, f, it.v[i], "adresse électronique non valide");
-        } else {
-            int fixed;
-            val = url_fix(it.v[i], &fixed);
-            if (val && !*val)
-                issue(c, LIEU_DROPPED, f, it.v[i],
-                      "adresse web non valide (doit commencer par http:// ou https://)");
-            else if (val && fixed)
-                issue(c, LIEU_FIXED, f, it.v[i], "« https:// » ajouté devant l'adresse");
-        }
+        int fixed;
+        char *val = url_fix(it.v[i], &fixed);
         if (!val) {
             c->oom = 1;
             break;
         }
-        if (!*val) {
-            free(val);
-            continue;
-        }
-        if (item_seen(&kept, val)) {
+        if (!*val)
+            issue(c, LIEU_DROPPED, f, it.v[i],
+                  "adresse web non valide (doit commencer par http:// ou https://)");
+        else if (item_seen(&kept, val))
             issue(c, LIEU_FIXED, f, it.v[i], rule_dup);
-            free(val);
-            continue;
+        else {
+            if (fixed)
+                issue(c, LIEU_FIXED, f, it.v[i], "« https:// » ajouté devant l'adresse");
+            if (items_push(&kept, val, strlen(val)) < 0)
+                c->oom = 1;
         }
-        if (items_push(&kept, val, strlen(val)) < 0)
-            c->oom = 1;
         free(val);
     }
     if (!c->oom)
@@ -1828,9 +1903,9 @@ int lieu_normalize(struct lieu *l, struct lieu_issues *is)
     if (!c.oom)
         step_telephone(&c);
     if (!c.oom)
-        step_contact_list(&c, LF_COURRIELS);
+        step_courriels(&c);
     if (!c.oom)
-        step_contact_list(&c, LF_SITE_WEB);
+        step_site_web(&c);
     if (!c.oom)
         step_url(&c, LF_FICHE_ACCES_LIBRE);
     if (!c.oom)

@@ -29,7 +29,7 @@ int lieux_writer_open(struct lieux_writer *w, struct db *d, const char *source, 
     memset(w, 0, sizeof *w);
     w->d = d;
     w->source = source;
-    w->now = now;
+    snprintf(w->now, sizeof w->now, "%s", now);
     sqlite3_stmt *st = db_prepare(d, "INSERT INTO import_run(source, file, format, encoding, "
                                      "started_at) VALUES (?1, ?2, ?3, ?4, ?5)");
     if (!st)

@@ -18,7 +18,7 @@ struct lieux_writer {
     struct db *d;
     long run_id;
     const char *source;
-    const char *now; /* ISO timestamp of the run */
+    char now[32];     /* ISO timestamp of the run (copied) */
     sqlite3_stmt *get_hash, *upsert, *touch, *issue;
 };
 

@@ -206,7 +206,7 @@ int territoires_resolve(struct db *d, const char *code, char out[6])
 static int fetch_communes(struct db *d, sqlite3_stmt *st, struct territoire_commune *out, int max,
                           int n)
 {
-    int rc;
+    int rc = SQLITE_DONE;
     while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
         fill_commune(st, &out[n++]);
     if (n < max && rc != SQLITE_DONE)
@@ -298,8 +298,9 @@ int territoires_search_communes(struct db *d, const char *query, struct territoi
     if (max <= 0 || trimmed(query, q, sizeof q) < 0)
         return 0;
 
-    /* A code: postcode and/or INSEE code. */
-    if (norm_commune_code(q, code) == 0 && strlen(q) >= 4) {
+    /* A code: postcode and/or INSEE code (5 characters: "1300" is more
+     * likely the start of a postcode being typed than 01300). */
+    if (strlen(q) == 5 && norm_commune_code(q, code) == 0) {
         int n = all_digits(code) ? by_postcode(d, code, out, max, 0) : 0;
         struct territoire_commune c;
         int r = n < 0 ? -1 : territoires_commune(d, code, &c);
@@ -602,7 +603,7 @@ static char *epci_contour(struct db *d, const char *code)
         return NULL;
     sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
     json_t *polys = json_array();
-    int rc, oom = !polys;
+    int rc = SQLITE_DONE, oom = !polys;
     while (!oom && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         json_t *g = json_loads((const char *)sqlite3_column_text(st, 0), 0, NULL);
         const char *type = json_string_value(json_object_get(g, "type"));

@@ -941,15 +941,18 @@ int territoires_import(struct db *d, const char *cog_dir, const char *coords_csv
     }
 
     long with = im.n_csv + im.n_contour;
-    char summary[512];
+    char summary[512], contours[160];
+    if (contours_dir)
+        snprintf(contours, sizeof contours, "%ld contours (communes %ld, départements %ld,"
+                 " régions %ld)", im.n_contours_c + im.n_contours_d + im.n_contours_r,
+                 im.n_contours_c, im.n_contours_d, im.n_contours_r);
+    else
+        snprintf(contours, sizeof contours, "stored contours kept");
     snprintf(summary, sizeof summary,
              "%zu régions, %zu départements, %zu EPCI, %zu communes (%ld with coordinates:"
-             " csv %ld, contour %ld; %ld without), %ld postcodes, %zu old codes,"
-             " %ld contours (communes %ld, départements %ld, régions %ld)",
+             " csv %ld, contour %ld; %ld without), %ld postcodes, %zu old codes, %s",
              json_array_size(im.regs), json_array_size(im.deps), json_array_size(im.epcis), im.nc,
-             with, im.n_csv, im.n_contour, (long)im.nc - with, n_cp, im.na,
-             im.n_contours_c + im.n_contours_d + im.n_contours_r, im.n_contours_c,
-             im.n_contours_d, im.n_contours_r);
+             with, im.n_csv, im.n_contour, (long)im.nc - with, n_cp, im.na, contours);
     time_t now = time(NULL);
     struct tm tm;
     char stamp[32];

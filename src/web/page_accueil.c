@@ -136,6 +136,10 @@ void page_search_form(struct buf *b, const struct request *rq, int compact, cons
         const char *v = query_get(&rq->query, name);
         advanced |= v && *v;
     }
+    if (compact) {
+        const char *o = query_get(&rq->query, "ouvert");
+        advanced |= o && *o;
+    }
     html_raw(b, compact ? "<form class=\"recherche compacte\"" : "<form class=\"recherche\"");
     html_raw(b, " method=\"get\" action=\"/recherche\" role=\"search\""
                 " aria-label=\"Chercher un lieu\">\n");
@@ -150,13 +154,24 @@ void page_search_form(struct buf *b, const struct request *rq, int compact, cons
     text_field(b, rq, "ou", "Commune ou code postal", "Par exemple : Marseille ou 13011",
                "address-level2");
     text_field(b, rq, "q", "Nom ou adresse", "Facultatif", "off");
+    if (compact)
+        html_raw(b, "<div class=\"champ bouton\"><button type=\"submit\">Chercher</button>"
+                    "</div>\n");
     html_raw(b, "</div>\n");
-    select_ouvert(b, rq);
+    if (!compact)
+        select_ouvert(b, rq);
     html_raw(b, advanced ? "<details open>" : "<details>");
     html_raw(b, "<summary>Plus de critères</summary>\n");
+    if (compact)
+        select_ouvert(b, rq);
     for (size_t g = 0; g < sizeof groups / sizeof *groups; g++)
         checkboxes(b, rq, groups[g].field, groups[g].legend);
-    html_raw(b, "</details>\n<p><button type=\"submit\">Chercher</button></p>\n</form>\n");
+    if (compact)
+        html_raw(b, "<p><button type=\"submit\">Chercher avec ces critères</button></p>\n");
+    html_raw(b, "</details>\n");
+    if (!compact)
+        html_raw(b, "<p><button type=\"submit\">Chercher</button></p>\n");
+    html_raw(b, "</form>\n");
 }
 
 void page_accueil(const struct request *rq, struct response *rs)

@@ -18,6 +18,12 @@
 
 #define MAP_BYTES 24000
 
+static int cmp_code(const void *a, const void *b)
+{
+    return strcmp((const char *)a, (const char *)b);
+}
+
+/* The régions, by code (the official order), as links. */
 static void regions_list(struct buf *b, const struct request *rq,
                          const struct pq_departement *v, size_t n)
 {
@@ -33,6 +39,7 @@ static void regions_list(struct buf *b, const struct request *rq,
     }
     if (!nseen)
         return;
+    qsort(seen, nseen, sizeof *seen, cmp_code);
     html_raw(b, "<section aria-labelledby=\"t-regions\">\n<h2 id=\"t-regions\">Les régions"
                 "</h2>\n<ul class=\"colonnes\">\n");
     for (size_t k = 0; k < nseen; k++) {

@@ -231,9 +231,9 @@ static void map(struct buf *b, const struct request *rq, const struct lieux_hit 
                             : NULL;
     if (geo) {
         struct buf title = BUF_INIT;
-        buf_puts(&title, "Emplacement de « ");
+        buf_puts(&title, "Plan de situation : « ");
         buf_puts(&title, lieu_get(&h->l, LF_NOM));
-        buf_puts(&title, " » dans la commune de ");
+        buf_puts(&title, " », commune : ");
         buf_puts(&title, commune->nom);
         struct svgmap *m = title.oom ? NULL : svgmap_new(320, title.s, NULL);
         if (m) {
@@ -295,20 +295,27 @@ static void sources(struct buf *b, const struct lieux_hit *h, const char *proven
         page_date(b, h->l.f[LF_DATE_MAJ]);
         html_raw(b, ".</p>\n");
     }
+    /* Field by field only when several sources were merged; otherwise
+     * name the one source. */
+    json_t *o = provenance ? json_loads(provenance, 0, NULL) : NULL;
+    const char *single = json_string_value(json_object_get(o, "nom"));
     if (h->membres > 1) {
         html_raw(b, "<p>Cette fiche réunit ");
         page_int(b, h->membres);
         html_raw(b, " fiches du même lieu, venues de sources différentes.</p>\n");
-    } else {
-        html_raw(b, "<p>Cette fiche vient d'une seule source.</p>\n");
+    } else if (single) {
+        html_raw(b, "<p>Cette fiche vient d'une seule source : « ");
+        html_txt(b, single);
+        html_raw(b, " ».</p>\n");
     }
     if (h->l.f[LF_SOURCE]) {
         html_raw(b, "<p>Structure qui a collecté la donnée : ");
         html_txt(b, h->l.f[LF_SOURCE]);
         html_raw(b, "</p>\n");
     }
-    json_t *o = provenance ? json_loads(provenance, 0, NULL) : NULL;
-    if (json_is_object(o) && json_object_size(o) > 0) {
+    if (h->membres <= 1) {
+        /* nothing more to say */
+    } else if (json_is_object(o) && json_object_size(o) > 0) {
         html_raw(b, "<details>\n<summary>Origine de chaque information</summary>\n"
                     "<table>\n<caption>Source de chaque champ de la fiche</caption>\n"
                     "<thead><tr><th scope=\"col\">Champ</th><th scope=\"col\">Source</th></tr>"

@@ -30,9 +30,11 @@
 
 #define LIST_MAX 50         /* places listed */
 #define POINTS_MAX 150      /* places drawn as points */
-#define ALL_COMMUNES_MAX 200 /* above: only communes with places are drawn */
+#define ALL_COMMUNES_MAX 120 /* above: only communes with places are drawn */
+#define DEP_POINTS_MAX 100  /* on a département's map, over its communes */
 #define TABLE_MAX 150       /* rows of the figures table */
-#define MAP_BYTES 26000     /* size goal of the map */
+#define TABLE_ALL_MAX 60    /* above: only the rows of children with places */
+#define MAP_BYTES 22000     /* size goal of the map */
 
 struct child {
     struct territoire_ref ref;
@@ -140,15 +142,16 @@ static void shape_title(struct buf *t, const struct child *c, int with_rate)
     }
 }
 
-/* The figures table (map's text alternative), at most TABLE_MAX rows of
- * children with places first when it must be cut. */
+/* The figures table (map's text alternative): every child when there are
+ * at most TABLE_ALL_MAX, else only those with places; at most TABLE_MAX
+ * rows. */
 static void figures_table(struct buf *b, const struct child *v, size_t n, const char *caption,
                           const char *first_col, int with_rate)
 {
     size_t shown = 0, with_places = 0;
     for (size_t i = 0; i < n; i++)
         with_places += v[i].lieux > 0;
-    int only_places = n > TABLE_MAX;
+    int only_places = n > TABLE_ALL_MAX;
     html_raw(b, "<details class=\"tableau\">\n<summary>Voir les chiffres sous forme de tableau"
                 "</summary>\n<table>\n<caption>");
     html_txt(b, caption);
@@ -186,8 +189,13 @@ static void figures_table(struct buf *b, const struct child *v, size_t n, const 
     if (shown < n) {
         html_raw(b, "<p>");
         if (only_places && shown == with_places) {
-            page_count(b, (long)(n - shown), "autre commune n'a", "autres communes n'ont");
-            html_raw(b, " aucun lieu.</p>\n");
+            if (n - shown == 1) {
+                html_raw(b, "Une autre commune n'a aucun lieu.</p>\n");
+            } else {
+                html_raw(b, "Les ");
+                page_int(b, (long)(n - shown));
+                html_raw(b, " autres communes n'ont aucun lieu.</p>\n");
+            }
         } else {
             html_raw(b, "Tableau limité aux ");
             page_int(b, (long)shown);
@@ -209,9 +217,9 @@ static int render_map(struct buf *b, struct svgmap *m, int nshapes)
     return 0;
 }
 
-static void add_points(struct svgmap *m, const struct lieux_results *r, int links)
+static void add_points(struct svgmap *m, const struct lieux_results *r, int links, size_t max)
 {
-    if (r->n > POINTS_MAX)
+    if (r->n > max)
         return;
     struct buf href = BUF_INIT;
     for (size_t i = 0; i < r->n; i++) {
@@ -291,8 +299,9 @@ static void children_map(struct buf *b, const struct request *rq, const struct t
             nshapes++;
         free(geo);
     }
+    size_t max_points = t->niveau == TERRITOIRE_DEPARTEMENT ? DEP_POINTS_MAX : POINTS_MAX;
     if (!by_rate)
-        add_points(m, places, 0);
+        add_points(m, places, 0, max_points);
 
     html_raw(b, "<section aria-labelledby=\"t-carte\">\n<h2 id=\"t-carte\">Carte</h2>\n");
     if (render_map(b, m, nshapes) < 0)
@@ -301,7 +310,7 @@ static void children_map(struct buf *b, const struct request *rq, const struct t
         page_classes_legend(b, &cls, "Lieux pour 10 000 habitants");
     else
         count_legend(b);
-    if (!by_rate && places->n > 0 && places->n <= POINTS_MAX)
+    if (!by_rate && places->n > 0 && places->n <= max_points)
         html_raw(b, "<p class=\"aide\">Les points rouges sont les lieux.</p>\n");
     if (!all)
         html_raw(b, "<p class=\"aide\">Seules les communes qui ont au moins un lieu sont "
@@ -333,12 +342,11 @@ static void commune_map(struct buf *b, const struct request *rq, const struct te
     }
     svgmap_set_max_bytes(m, MAP_BYTES);
     if (svgmap_add_shape(m, geo, "commune", t->nom, NULL, NULL) == 0) {
-        add_points(m, places, 1);
+        add_points(m, places, 1, POINTS_MAX);
         html_raw(b, "<section aria-labelledby=\"t-carte\">\n<h2 id=\"t-carte\">Carte</h2>\n");
         render_map(b, m, 1);
         if (places->n > 0 && places->n <= POINTS_MAX)
-            html_raw(b, "<p class=\"aide\">Les points rouges sont les lieux, listés "
-                        "ci-dessous.</p>\n");
+            html_raw(b, "<p class=\"aide\">Les points rouges sont les lieux.</p>\n");
         html_raw(b, "</section>\n");
     }
     svgmap_free(m);
@@ -354,6 +362,9 @@ static void places_list(struct buf *b, const struct territoire *t,
                     "voisine depuis <a href=\"/\">l'accueil</a>.</p>\n</section>\n");
         return;
     }
+    if (nlieux > LIST_MAX)
+        html_rawf(b, "<p class=\"aide\">Les %d premiers, par ordre alphabétique.</p>\n",
+                  LIST_MAX);
     html_raw(b, "<ul class=\"liste-lieux\">\n");
     for (size_t i = 0; i < r->n && i < LIST_MAX; i++) {
         const struct lieux_hit *h = &r->v[i];
@@ -398,9 +409,8 @@ static void children_list(struct buf *b, const struct request *rq, const struct 
         h2 = "Intercommunalités du département";
     } else if (t->niveau == TERRITOIRE_REGION) {
         h2 = "Départements de la région";
-    } else if (t->niveau == TERRITOIRE_EPCI) {
-        h2 = "Communes de l'intercommunalité";
     } else {
+        /* EPCI: its communes are in the figures table already. */
         return;
     }
     html_raw(b, "<section aria-labelledby=\"t-dedans\">\n<h2 id=\"t-dedans\">");
