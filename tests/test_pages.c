@@ -347,7 +347,8 @@ static void test_recherche(void)
     p = get("/recherche", "ou=Marseille&limite=2");
     CHECK(p.status == 200);
     CHECK(has(&p, "href=\"/recherche?ou=Marseille&amp;limite=2&amp;page=2\">Suivant</a>"));
-    CHECK(has(&p, "Page 1 sur"));
+    CHECK(has(&p, "<h1>Les lieux près de Marseille (13055)</h1>")); /* nearest: no total */
+    CHECK(has(&p, "Page 1</li>"));
     CHECK(!has(&p, "Précédent"));
     page_free(&p);
     p = get("/recherche", "ou=Marseille&limite=2&page=2");
@@ -362,13 +363,14 @@ static void test_recherche(void)
     CHECK(has(&p, "&lt;script&gt;alert(1)&lt;/script&gt;"));
     CHECK(!has(&p, "<script>alert"));
     CHECK(has(&p, "classés par nom"));
+    CHECK(has(&p, "<h1>1 lieu pour « script »</h1>"));
     CHECK(!has(&p, "class=\"distance\""));
     page_free(&p);
 
     /* territory */
     p = get("/recherche", "niveau=departement&code=13");
     CHECK(p.status == 200);
-    CHECK(has(&p, "dans le département Bouches-du-Rhône (13)"));
+    CHECK(has(&p, "lieux dans le département Bouches-du-Rhône (13)</h1>"));
     page_free(&p);
 
     /* nothing asked: an invitation, no results */

@@ -51,7 +51,8 @@ void page_begin(struct buf *b, const struct request *rq, const char *title)
                 "<title>");
     html_txt(b, title);
     html_raw(b, " — Passerelle</title>\n"
-                "<link rel=\"stylesheet\" href=\"/static/style.css\">\n</head>\n<body>\n"
+                "<link rel=\"stylesheet\" href=\"/static/style.css\">\n"
+                "<link rel=\"icon\" href=\"data:,\">\n</head>\n<body>\n"
                 "<a class=\"evitement\" href=\"#contenu\">Aller au contenu</a>\n"
                 "<header class=\"entete\">\n<p class=\"site\"><a href=\"/\">Passerelle</a>"
                 " <span>Trouver de l'aide pour le numérique près de chez soi</span></p>\n"
@@ -330,15 +331,20 @@ static void pager_link(struct buf *b, const char *prefix, long page, const char 
 
 void page_pager(struct buf *b, const char *href_prefix, long page, long pages)
 {
-    if (pages <= 1 && page <= 1)
+    int more = pages < 0;
+    if (!more && pages <= 1 && page <= 1)
         return;
-    if (pages < 1)
+    if (!more && pages < 1)
         pages = 1;
     html_raw(b, "<nav class=\"pages\" aria-label=\"Pages\">\n<ul>\n");
     if (page > 1)
-        pager_link(b, href_prefix, page - 1 <= pages ? page - 1 : pages, "prev", "Précédent");
-    html_rawf(b, "<li aria-current=\"page\">Page %ld sur %ld</li>\n", page, pages);
-    if (page < pages)
+        pager_link(b, href_prefix, more || page - 1 <= pages ? page - 1 : pages, "prev",
+                   "Précédent");
+    if (more)
+        html_rawf(b, "<li aria-current=\"page\">Page %ld</li>\n", page);
+    else
+        html_rawf(b, "<li aria-current=\"page\">Page %ld sur %ld</li>\n", page, pages);
+    if (more || page < pages)
         pager_link(b, href_prefix, page + 1, "next", "Suivant");
     html_raw(b, "</ul>\n</nav>\n");
 }

@@ -68,7 +68,9 @@ void page_rate_txt(struct buf *b, double rate, long places);
 int page_param_int(const struct request *rq, const char *name, long def, long max, long *out);
 /* "Précédent / Page X sur Y / Suivant" navigation. href_prefix is markup
  * (already escaped) ending where "page=N" is appended, e.g.
- * "/imports?run=3&amp;" or "/doublons?". Nothing when pages <= 1. */
+ * "/imports?run=3&amp;" or "/doublons?". Nothing when pages <= 1 and page
+ * is 1. pages < 0: the number of pages is unknown but there are more
+ * ("Page X", then "Suivant"). */
 void page_pager(struct buf *b, const char *href_prefix, long page, long pages);
 
 /* ---- territories ---- */

@@ -101,8 +101,10 @@ static void result(struct buf *b, const struct request *rq, const struct lieux_h
     html_raw(b, "</li>\n");
 }
 
+/* exact: total is the number of all matches; otherwise (nearest first,
+ * the search stopped growing its radius) only whether more exist. */
 static void pagination(struct buf *b, const struct request *rq, const struct search_params *p,
-                       long total)
+                       long total, int exact)
 {
     struct buf prefix = BUF_INIT;
     html_raw(&prefix, "/recherche?");
@@ -113,7 +115,9 @@ static void pagination(struct buf *b, const struct request *rq, const struct sea
     if (prefix.oom)
         b->oom = 1;
     else
-        page_pager(b, prefix.s, p->page, (total + p->limite - 1) / p->limite);
+        page_pager(b, prefix.s, p->page,
+                   exact ? (total + p->limite - 1) / p->limite
+                         : total > (long)p->q.offset + p->limite ? -1 : p->page);
     buf_free(&prefix);
 }
 
@@ -156,9 +160,14 @@ void page_recherche(const struct request *rq, struct response *rs)
     }
 
     /* Plain text, escaped when printed in <title> and <h1>. */
+    /* Nearest first, the search counts only the places within the radius
+     * it needed: the total is exact only when it is below what was asked. */
+    int exact = !p.located || r.total < (long)p.q.offset + p.q.limit;
     struct buf title = BUF_INIT;
     if (r.total == 0)
         buf_puts(&title, "Aucun lieu");
+    else if (!exact)
+        buf_puts(&title, "Les lieux");
     else
         page_count(&title, r.total, "lieu", "lieux");
     where_text(&title, rq, &p);
@@ -178,14 +187,14 @@ void page_recherche(const struct request *rq, struct response *rs)
         html_raw(b, "<p>Il n'y a plus de résultats sur cette page.</p>\n");
     } else {
         html_raw(b, "<h2 class=\"discret\">Résultats</h2>\n");
-        if (!p.located)
-            html_raw(b, "<p class=\"aide\">Lieux classés par nom.</p>\n");
+        html_raw(b, p.located ? "<p class=\"aide\">Du plus proche au plus éloigné.</p>\n"
+                              : "<p class=\"aide\">Lieux classés par nom.</p>\n");
         html_rawf(b, "<ol class=\"resultats\" start=\"%d\">\n", p.q.offset + 1);
         for (size_t i = 0; i < r.n; i++)
             result(b, rq, &r.v[i]);
         html_raw(b, "</ol>\n");
     }
-    pagination(b, rq, &p, r.total);
+    pagination(b, rq, &p, r.total, exact);
     lieux_results_free(&r);
     page_end(b, rq);
     page_finish(rs);

@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""perf_phases.py - where an import's time goes, from a call-graph profile.
+
+  perf record -F 250 --call-graph dwarf,16384 -o perf.data \
+      build/passerelle --db F lieux import FILE
+  perf script -i perf.data -F ip,sym | bench/perf_phases.py [TOP]
+
+Prints (1) the share of samples per phase of the import, each sample
+charged to the innermost of our functions listed in PHASES (a generic
+helper such as db_exec or exec_run is named after its caller too), and
+(2) the TOP (default 15) functions by self time. Standard library only."""
+import collections
+import sys
+
+PHASES = [  # function name as perf prints it -> label
+    ("text_to_utf8", "read: UTF-8 check of the file"),
+    ("lieux_import_file", "read: file into memory"),
+    ("csv_next", "rows: CSV parsing"),
+    ("mapping_apply", "rows: mapping columns to fields"),
+    ("lieu_normalize", "rows: lieu_normalize (validation, normalisation)"),
+    ("check_horaires", "rows: opening hours parse + canonical form"),
+    ("idset_add", "rows: duplicate-id check"),
+    ("row_hash", "rows: row hash"),
+    ("lieux_writer_upsert", "rows: upsert into lieu_source (SQLite)"),
+    ("lieux_writer_issue", "rows: insert into import_issue (SQLite)"),
+    ("log_issue", "rows: log"),
+    ("import_row", "rows: other"),
+    ("import_csv", "rows: other"),
+    ("lieux_writer_resolve_communes", "communes: 5 UPDATE passes over lieu_source"),
+    ("lieux_writer_retire_unseen", "retire unseen rows"),
+    ("lieux_writer_close", "import_run bookkeeping"),
+    ("load_sources", "publish: load lieu_source rows"),
+    ("load_overrides", "publish: load decisions"),
+    ("dedup_run", "publish: dedup_run (candidate pairs, scores)"),
+    ("group_members", "publish: groups"),
+    ("dedup_merge", "publish: dedup_merge (field merge)"),
+    ("provenance_json", "publish: provenance JSON (jansson)"),
+    ("write_place", "publish: INSERT lieu + lieu_geo R*Tree + lieu_membre"),
+    ("write_pairs", "publish: INSERT dedup_pair"),
+    ("publish_all", "publish: DELETE, UPDATE lieu (territories), FTS5 rebuild"),
+    ("lieux_publish", "publish: other"),
+    ("db_commit", "COMMIT (WAL write + checkpoint)"),
+    ("db_begin", "BEGIN"),
+    ("db_open", "open + migrations"),
+    ("db_close", "close (checkpoint)"),
+    ("lieux_import_buffer", "import: other"),
+    ("main", "main: other"),
+]
+LABEL = dict(PHASES)
+ORDER = {name: i for i, (name, _) in enumerate(PHASES)}
+
+
+def frames(block):
+    out = []
+    for line in block:
+        parts = line.split(None, 1)
+        if len(parts) < 2:
+            continue
+        name = parts[1].replace(" (inlined)", "").split("+0x")[0].strip()
+        out.append(name)
+    return out
+
+
+def main():
+    top = int(sys.argv[1]) if len(sys.argv) > 1 else 15
+    phase = collections.Counter()
+    self_ = collections.Counter()
+    total = 0
+    block = []
+    lines = sys.stdin.read().split("\n") + [""]
+    for line in lines:
+        if line.strip():
+            block.append(line)
+            continue
+        if not block:
+            continue
+        fr = frames(block)
+        block = []
+        if not fr:
+            continue
+        total += 1
+        self_[fr[0]] += 1
+        label = "outside the import (loader, exit)"
+        for name in fr:
+            if name in LABEL:
+                label = LABEL[name]
+                break
+        phase[label] += 1
+    if not total:
+        sys.exit("perf_phases: no samples on stdin")
+    print(f"samples: {total}")
+    print("phase                                                        share")
+    for label, n in phase.most_common():
+        print(f"  {label:<58} {100.0 * n / total:5.1f} %")
+    print(f"top {top} functions by self time")
+    for name, n in self_.most_common(top):
+        print(f"  {name:<58} {100.0 * n / total:5.1f} %")
+
+
+if __name__ == "__main__":
+    main()
