@@ -129,7 +129,7 @@ if [ "$PROFILE" = 1 ] || { [ "$PROFILE" = auto ] && awk -v r="$rw" 'BEGIN{exit !
     if perf record -q -F 250 --call-graph dwarf,16384 -o "$tmp/perf.data" \
         "$BIN" --db "$tmp/fresh.db" lieux import "$csv" --source bench >/dev/null 2>"$tmp/perf.log"; then
       { echo "perf profile of A ($N rows), $(machine)"
-        perf script -i "$tmp/perf.data" -F ip,sym 2>/dev/null | python3 "$ROOT/bench/perf_phases.py" 20
+        perf script -i "$tmp/perf.data" -F ip,sym 2>/dev/null | python3 "$ROOT/bench/perf_phases.py" import 20
       } | tee "$OUT/import-profile.txt"
     else
       say "import: perf record failed: $(tail -n 2 "$tmp/perf.log")"

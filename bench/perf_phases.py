@@ -3,16 +3,16 @@
 
   perf record -F 250 --call-graph dwarf,16384 -o perf.data \
       build/passerelle --db F lieux import FILE
-  perf script -i perf.data -F ip,sym | bench/perf_phases.py [TOP]
+  perf script -i perf.data -F ip,sym | bench/perf_phases.py [import|knn] [TOP]
 
-Prints (1) the share of samples per phase of the import, each sample
-charged to the innermost of our functions listed in PHASES (a generic
-helper such as db_exec or exec_run is named after its caller too), and
-(2) the TOP (default 15) functions by self time. Standard library only."""
+Prints (1) the share of samples per phase (of an import, or of the
+nearest-place searches of knn_bench), each sample charged to the innermost
+function of the stack listed in the phase table, and (2) the TOP (default
+15) functions by self time. Standard library only."""
 import collections
 import sys
 
-PHASES = [  # function name as perf prints it -> label
+IMPORT = [  # function name as perf prints it -> label
     ("text_to_utf8", "read: UTF-8 check of the file"),
     ("lieux_import_file", "read: file into memory"),
     ("csv_next", "rows: CSV parsing"),
@@ -46,8 +46,23 @@ PHASES = [  # function name as perf prints it -> label
     ("lieux_import_buffer", "import: other"),
     ("main", "main: other"),
 ]
-LABEL = dict(PHASES)
-ORDER = {name: i for i, (name, _) in enumerate(PHASES)}
+KNN = [
+    ("sqlite3_prepare_v2", "SQL compile: sqlite3_prepare_v2 (2 per query or more)"),
+    ("sqlite3PagerSharedLock", "read transaction start per statement (WAL lock, fcntl)"),
+    ("sqlite3VdbeHalt", "statement end (read transaction end, unlock)"),
+    ("sqlite3_finalize", "statement finalize"),
+    ("lieux_haversine_km", "haversine in C"),
+    ("cmp_cand", "sort of candidates"),
+    ("lieux_store_read_row", "fetch: copy 32 fields into struct lieu"),
+    ("fetch_hit", "fetch: full rows of the 10 hits (SQLite)"),
+    ("scan", "R*Tree box scan (SQLite)"),
+    ("lieux_results_free", "free the results"),
+    ("lieux_search", "lieux_search: other"),
+    ("query", "bench loop"),
+    ("db_open", "open"),
+    ("main", "main: other"),
+]
+PHASES = {"import": IMPORT, "knn": KNN}
 
 
 def frames(block):
@@ -62,7 +77,10 @@ def frames(block):
 
 
 def main():
-    top = int(sys.argv[1]) if len(sys.argv) > 1 else 15
+    args = sys.argv[1:]
+    table = PHASES[args.pop(0)] if args and args[0] in PHASES else IMPORT
+    label_of = dict(table)
+    top = int(args[0]) if args else 15
     phase = collections.Counter()
     self_ = collections.Counter()
     total = 0
@@ -80,10 +98,10 @@ def main():
             continue
         total += 1
         self_[fr[0]] += 1
-        label = "outside the import (loader, exit)"
+        label = "outside the phases (loader, exit)"
         for name in fr:
-            if name in LABEL:
-                label = LABEL[name]
+            if name in label_of:
+                label = label_of[name]
                 break
         phase[label] += 1
     if not total:

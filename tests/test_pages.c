@@ -340,7 +340,13 @@ static void test_recherche(void)
     CHECK(has(&p, "value=\"Aide aux démarches administratives\" checked>"));
     CHECK(has(&p, "<option value=\"lundi\" selected>"));
     CHECK(has(&p, "<option value=\"matin\" selected>"));
-    CHECK(has(&p, "<details open>"));
+    CHECK(has(&p, "Critères choisis : Aide aux démarches administratives, ouvert le lundi "
+                  "le matin (8 h – 12 h)."));
+    CHECK(!has(&p, "<details open>")); /* results first */
+    page_free(&p);
+    p = get("/recherche", "ouvert=mardi&creneau=nuit"); /* the error page opens them */
+    CHECK(p.status == 400);
+    CHECK(has(&p, "<details open>") || has(&p, "<option value=\"mardi\" selected>"));
     page_free(&p);
 
     /* pagination keeps the criteria */

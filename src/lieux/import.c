@@ -24,6 +24,7 @@
 #include "lieux/lieux_store.h"
 #include "lieux/mapping.h"
 #include "lieux/publish.h"
+#include "territoires/territoires.h"
 
 /* Set of ids seen in this file, with the line where each was seen. */
 struct idset {
@@ -472,6 +473,53 @@ done:
     return rc;
 }
 
+/* "ST ANDRE LES ALPES" -> "saint andre les alpes": folded, with the usual
+ * abbreviations of commune names expanded. */
+static void fold_commune_name(const char *s, char *out, size_t n)
+{
+    char f[256];
+    text_fold(s, f, sizeof f);
+    size_t o = 0;
+    for (char *w = strtok(f, " "); w && o + 1 < n; w = strtok(NULL, " ")) {
+        const char *word = strcmp(w, "st") == 0 ? "saint" : strcmp(w, "ste") == 0 ? "sainte" : w;
+        o += (size_t)snprintf(out + o, n - o, "%s%s", o ? " " : "", word);
+    }
+    if (o >= n)
+        o = n - 1;
+    out[o] = 0;
+}
+
+/* Last resort for a row's commune: the commune whose contour contains the
+ * point; else its name within the postcode's département (a CEDEX or wrong
+ * postcode, "ST" for "Saint"), accepting only an exact match of the folded,
+ * expanded names. */
+static int resolve_row(void *ctx, const struct unresolved_row *r)
+{
+    struct importer *im = ctx;
+    char code[6];
+    if (r->has_coords) {
+        int at = territoires_commune_at(im->d, r->lat, r->lon, code);
+        if (at < 0)
+            return -1;
+        if (at > 0)
+            return lieux_writer_set_commune(&im->w, r->rowid, code);
+    }
+    if (!r->commune || !r->code_postal || strlen(r->code_postal) != 5)
+        return 0;
+    char want[256], q[300], got[256];
+    fold_commune_name(r->commune, want, sizeof want);
+    int dep_len = strncmp(r->code_postal, "97", 2) == 0 ? 3 : 2;
+    snprintf(q, sizeof q, "%s %.*s", want, dep_len, r->code_postal);
+    struct territoire_commune c[5];
+    int n = territoires_search_communes(im->d, q, c, 5);
+    for (int k = 0; k < n; k++) {
+        fold_commune_name(c[k].nom, got, sizeof got);
+        if (strcmp(got, want) == 0)
+            return lieux_writer_set_commune(&im->w, r->rowid, c[k].code);
+    }
+    return n < 0 ? -1 : 0;
+}
+
 static const char *encoding_name(enum text_encoding e)
 {
     return e == TEXT_UTF8_BOM ? "UTF-8 avec BOM" : e == TEXT_LATIN1 ? "Latin-1" : "UTF-8";
@@ -519,6 +567,8 @@ int lieux_import_buffer(struct db *d, const char *name, const char *data, size_t
         goto rollback;
     long retired = 0;
     if (lieux_writer_resolve_communes(&im.w, &st->unresolved) < 0 ||
+        (st->unresolved && lieux_writer_each_unresolved(&im.w, resolve_row, &im) < 0) ||
+        (st->unresolved && lieux_writer_resolve_communes(&im.w, &st->unresolved) < 0) ||
         lieux_writer_retire_unseen(&im.w, &retired) < 0 ||
         lieux_writer_close(&im.w, st->rows, st->imported, st->rejected, st->unchanged, retired) < 0)
         goto dberr;

@@ -198,7 +198,20 @@ int lieux_writer_resolve_communes(struct lieux_writer *w, long *unresolved)
         "AND passerelle_fold(lieu_source.commune) LIKE c.nom_fold || '%' "
         "ORDER BY length(c.nom_fold) DESC LIMIT 1) "
         "WHERE source_name = ?1 AND import_id = ?2 AND commune_code IS NULL AND ?3 IS NOT NULL",
-        /* 5. a postcode served by a single commune */
+        /* 5. a merged or delegated commune's former name, in the département */
+        "UPDATE lieu_source SET commune_code = (SELECT a.commune FROM commune_ancien_code a "
+        "JOIN commune c ON c.code = a.commune WHERE a.nom IS NOT NULL "
+        "AND passerelle_fold(a.nom) = passerelle_fold(lieu_source.commune) "
+        "AND c.departement = substr(lieu_source.code_postal, 1, length(c.departement)) LIMIT 1) "
+        "WHERE source_name = ?1 AND import_id = ?2 AND commune_code IS NULL AND ?3 IS NOT NULL",
+        /* 6. a short form of the name within the postcode ("Sarlat" for Sarlat-la-Canéda) */
+        "UPDATE lieu_source SET commune_code = (SELECT c.code FROM commune_code_postal p "
+        "JOIN commune c ON c.code = p.commune WHERE p.code_postal = lieu_source.code_postal "
+        "AND c.nom_fold LIKE passerelle_fold(lieu_source.commune) || ' %' "
+        "ORDER BY c.population DESC LIMIT 1) "
+        "WHERE source_name = ?1 AND import_id = ?2 AND commune_code IS NULL AND ?3 IS NOT NULL "
+        "AND length(passerelle_fold(commune)) >= 4",
+        /* 7. a postcode served by a single commune */
         "UPDATE lieu_source SET commune_code = (SELECT min(p.commune) FROM commune_code_postal p "
         "WHERE p.code_postal = lieu_source.code_postal HAVING count(*) = 1) "
         "WHERE source_name = ?1 AND import_id = ?2 AND commune_code IS NULL AND ?3 IS NOT NULL",
@@ -224,6 +237,42 @@ void lieux_writer_discard(struct lieux_writer *w)
     sqlite3_finalize(w->touch);
     sqlite3_finalize(w->issue);
     w->get_hash = w->upsert = w->touch = w->issue = NULL;
+}
+
+int lieux_writer_each_unresolved(struct lieux_writer *w,
+                                 int (*fn)(void *ctx, const struct unresolved_row *row),
+                                 void *ctx)
+{
+    sqlite3_stmt *st = db_prepare(w->d, "SELECT rowid, commune, code_postal, lat, lon "
+                                        "FROM lieu_source "
+                                        "WHERE source_name = ?1 AND import_id = ?2 "
+                                        "AND commune_code IS NULL");
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, w->source, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, w->run_id);
+    int rc = 0;
+    while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+        struct unresolved_row r = {
+            sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1),
+            (const char *)sqlite3_column_text(st, 2), sqlite3_column_double(st, 3),
+            sqlite3_column_double(st, 4), sqlite3_column_type(st, 3) != SQLITE_NULL};
+        rc = fn(ctx, &r);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int lieux_writer_set_commune(struct lieux_writer *w, long long rowid, const char *code)
+{
+    sqlite3_stmt *st = db_prepare(w->d, "UPDATE lieu_source SET commune_code = ?2 WHERE rowid = ?1");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, rowid);
+    sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(w->d, "set commune");
+    sqlite3_finalize(st);
+    return rc;
 }
 
 int lieux_writer_close(struct lieux_writer *w, long rows, long imported, long rejected,

@@ -41,6 +41,20 @@ int lieux_writer_retire_unseen(struct lieux_writer *w, long *n);
 int lieux_writer_resolve_communes(struct lieux_writer *w, long *unresolved);
 /* Release the statements without writing anything (the import failed). */
 void lieux_writer_discard(struct lieux_writer *w);
+/* A row of this run still without a commune. has_coords says whether
+ * lat/lon are set. */
+struct unresolved_row {
+    long long rowid;
+    const char *commune, *code_postal;
+    double lat, lon;
+    int has_coords;
+};
+/* Calls fn(ctx, row) for each such row; fn returns 0 to go on, -1 to stop. */
+int lieux_writer_each_unresolved(struct lieux_writer *w,
+                                 int (*fn)(void *ctx, const struct unresolved_row *row),
+                                 void *ctx);
+/* Set the commune of one row. */
+int lieux_writer_set_commune(struct lieux_writer *w, long long rowid, const char *code);
 /* Write the run's counters and finish time, and release the statements. */
 int lieux_writer_close(struct lieux_writer *w, long rows, long imported, long rejected,
                        long unchanged, long retired);

@@ -279,3 +279,65 @@ int geo_centroid_text(const char *geojson, double *lat, double *lon)
     json_decref(g);
     return rc;
 }
+
+/* Even-odd crossings of a horizontal ray from (lon, lat) with one ring. */
+static int ring_crossings(const json_t *ring, double lat, double lon)
+{
+    size_t n = json_array_size(ring);
+    int inside = 0;
+    double px = 0, py = 0;
+    for (size_t i = 0; i < n; i++) {
+        double x, y;
+        if (position(json_array_get(ring, i), &x, &y) < 0)
+            return -1;
+        if (i > 0 && ((y > lat) != (py > lat)) && lon < (px - x) * (lat - y) / (py - y) + x)
+            inside = !inside;
+        px = x;
+        py = y;
+    }
+    return inside;
+}
+
+static int polygon_contains(const json_t *rings, double lat, double lon)
+{
+    int inside = 0;
+    size_t i;
+    const json_t *ring;
+    json_array_foreach(rings, i, ring) {
+        int c = ring_crossings(ring, lat, lon);
+        if (c < 0)
+            return -1;
+        inside ^= c;
+    }
+    return inside;
+}
+
+int geo_contains(const json_t *g, double lat, double lon)
+{
+    const char *t = geo_type(g);
+    const json_t *coords = json_object_get(g, "coordinates");
+    if (!t || !json_is_array(coords))
+        return -1;
+    if (strcmp(t, "Polygon") == 0)
+        return polygon_contains(coords, lat, lon);
+    if (strcmp(t, "MultiPolygon") != 0)
+        return -1;
+    size_t i;
+    const json_t *poly;
+    json_array_foreach(coords, i, poly) {
+        int c = polygon_contains(poly, lat, lon);
+        if (c != 0)
+            return c;
+    }
+    return 0;
+}
+
+int geo_contains_text(const char *geojson, double lat, double lon)
+{
+    json_t *g = json_loads(geojson, 0, NULL);
+    if (!g)
+        return -1;
+    int r = geo_contains(g, lat, lon);
+    json_decref(g);
+    return r;
+}

@@ -63,4 +63,10 @@ int geo_centroid_get(const struct geo_centroid *c, double *lat, double *lon);
 int geo_centroid(const json_t *geometry, double *lat, double *lon);
 int geo_centroid_text(const char *geojson, double *lat, double *lon);
 
+/* Is (lat, lon) inside the Polygon or MultiPolygon `geometry` (even-odd
+ * rule over all rings, so holes are outside)? Returns 1, 0, or -1 when the
+ * geometry is not polygonal or malformed. */
+int geo_contains(const json_t *geometry, double lat, double lon);
+int geo_contains_text(const char *geojson, double lat, double lon);
+
 #endif

@@ -851,3 +851,26 @@ int territoires_cli(struct db *d, int argc, char **argv, FILE *out, FILE *err)
                  "        territoires show [commune|epci|departement|region] CODE\n");
     return 2;
 }
+
+int territoires_commune_at(struct db *d, double lat, double lon, char out[6])
+{
+    sqlite3_stmt *st = db_prepare(
+        d, "SELECT c.code, k.geojson FROM commune c JOIN contour k ON k.niveau = 'commune' "
+           "AND k.code = c.code WHERE c.lat BETWEEN ?1 - 0.25 AND ?1 + 0.25 "
+           "AND c.lon BETWEEN ?2 - 0.35 AND ?2 + 0.35 "
+           "ORDER BY (c.lat - ?1) * (c.lat - ?1) + (c.lon - ?2) * (c.lon - ?2) LIMIT 40");
+    if (!st)
+        return -1;
+    sqlite3_bind_double(st, 1, lat);
+    sqlite3_bind_double(st, 2, lon);
+    int found = 0;
+    while (!found && sqlite3_step(st) == SQLITE_ROW) {
+        const char *g = (const char *)sqlite3_column_text(st, 1);
+        if (g && geo_contains_text(g, lat, lon) == 1) {
+            snprintf(out, 6, "%s", (const char *)sqlite3_column_text(st, 0));
+            found = 1;
+        }
+    }
+    sqlite3_finalize(st);
+    return found;
+}

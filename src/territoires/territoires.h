@@ -172,6 +172,11 @@ int territoires_commune_codes(struct db *d, enum territoire_niveau niveau, const
  * member communes' contours is built (NULL when none is known). */
 char *territoires_contour(struct db *d, enum territoire_niveau niveau, const char *code);
 
+/* The commune whose contour contains (lat, lon): tests the contours of
+ * the communes with the nearest centres. out gets 6 bytes. Returns 1,
+ * 0 when none (or no contours are loaded), -1 on error. */
+int territoires_commune_at(struct db *d, double lat, double lon, char out[6]);
+
 /* ---- operators' command line (territoires.c) ----
  *   territoires import [--cog DIR] [--coords FILE] [--contours DIR]
  *   territoires show [NIVEAU] CODE

@@ -128,6 +128,34 @@ static void checkboxes(struct buf *b, const struct request *rq, enum lieu_field 
     html_raw(b, "</ul>\n</fieldset>\n");
 }
 
+/* "Critères choisis : Gratuit, Seniors, ouvert le lundi le matin (8 h – 12 h)." */
+static void chosen(struct buf *b, const struct request *rq)
+{
+    int n = 0;
+    html_raw(b, "<p class=\"criteres\">Critères choisis : ");
+    for (size_t g = 0; g < sizeof groups / sizeof *groups; g++) {
+        const char *name = lieu_field_info(groups[g].field)->name;
+        for (size_t i = 0; i < rq->query.n; i++) {
+            if (strcmp(rq->query.pairs[i].key, name) != 0 || !*rq->query.pairs[i].value)
+                continue;
+            html_raw(b, n++ ? ", " : "");
+            html_txt(b, rq->query.pairs[i].value);
+        }
+    }
+    const char *o = query_get(&rq->query, "ouvert"), *c = query_get(&rq->query, "creneau");
+    for (size_t i = 1; o && *o && i < sizeof ouvert_opts / sizeof *ouvert_opts; i++) {
+        if (strcmp(o, ouvert_opts[i].value) != 0)
+            continue;
+        html_raw(b, n++ ? ", ouvert " : "ouvert ");
+        html_txt(b, ouvert_opts[i].label);
+        if (i > 1 && c && *search_creneau_label(c)) {
+            html_raw(b, " ");
+            html_txt(b, search_creneau_label(c));
+        }
+    }
+    html_raw(b, ".</p>\n");
+}
+
 void page_search_form(struct buf *b, const struct request *rq, int compact, const char *error)
 {
     int advanced = 0;
@@ -160,7 +188,11 @@ void page_search_form(struct buf *b, const struct request *rq, int compact, cons
     html_raw(b, "</div>\n");
     if (!compact)
         select_ouvert(b, rq);
-    html_raw(b, advanced ? "<details open>" : "<details>");
+    if (compact && advanced)
+        chosen(b, rq);
+    /* On the results page the criteria are summed up above and the
+     * details stay closed, so that the results come first. */
+    html_raw(b, advanced && !compact ? "<details open>" : "<details>");
     html_raw(b, "<summary>Plus de critères</summary>\n");
     if (compact)
         select_ouvert(b, rq);

@@ -67,11 +67,13 @@ void page_doublons(const struct request *rq, struct response *rs)
     struct pq_pair *v = malloc(PER_PAGE * sizeof *v);
     int n = total < 0 || !v ? -1 : pq_pairs(rq->db, (page - 1) * PER_PAGE, PER_PAGE, v);
     if (n < 0) {
-        free(v);
-        if (!v)
-            rs->body.oom = 1, page_finish(rs);
-        else
+        if (!v) {
+            rs->body.oom = 1;
+            page_finish(rs);
+        } else {
             page_db_error(rq, rs);
+        }
+        free(v);
         return;
     }
     struct buf *b = &rs->body;

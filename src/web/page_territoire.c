@@ -521,6 +521,8 @@ void page_territoire(const struct request *rq, struct response *rs)
             v[i].rate = page_rate(v[i].lieux, l.v[i].population);
         }
         nv = v ? l.n : 0;
+        if (!v)
+            rs->body.oom = 1;
         territoire_list_free(&l);
         pq_counts_free(&counts);
     }
