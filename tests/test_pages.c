@@ -556,6 +556,38 @@ static void test_territoire(void)
     page_free(&p);
 }
 
+/* A département of 200 communes, each with a place and a long name: the
+ * page must fall back to its light caps and stay under 50 KB. */
+static void test_territoire_big(void)
+{
+    exec("INSERT INTO departement VALUES ('04', 'Alpes-de-Haute-Provence', '93', '04070',"
+         " 'metro');"
+         "INSERT INTO contour VALUES ('departement', '04', '" SQUARE(5.0, 44.0, 7.0, 45.0) "');");
+    char sql[1024];
+    for (int i = 0; i < 200; i++) {
+        double lon = 5.0 + (i % 20) * 0.1, lat = 44.0 + (i / 20) * 0.1;
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO commune VALUES ('04%03d', 'Commune de test au nom assez long %d',"
+                 " 'x', '04', '93', NULL, 1000, %f, %f, 'csv');"
+                 "INSERT INTO contour VALUES ('commune', '04%03d', '{\"type\":\"Polygon\","
+                 "\"coordinates\":[[[%f,%f],[%f,%f],[%f,%f],[%f,%f],[%f,%f]]]}');"
+                 "INSERT INTO lieu(pid, nom, commune, code_postal, adresse, date_maj, lat, lon,"
+                 " commune_code, departement, region) VALUES (%d, 'Lieu de test numéro %d',"
+                 " 'Commune %d', '04000', '1 place de la Mairie', '2026-01-01', %f, %f,"
+                 " '04%03d', '04', '93');",
+                 i, i, lat + 0.05, lon + 0.05, i, lon, lat, lon + 0.1, lat, lon + 0.1, lat + 0.1,
+                 lon, lat + 0.1, lon, lat, 100000 + i, i, i, lat + 0.05, lon + 0.05, i);
+        exec(sql);
+    }
+    struct page p = get("/territoire/departement/04", NULL);
+    CHECK(p.status == 200);
+    check_html(&p);
+    CHECK(has(&p, "<svg"));
+    CHECK(has(&p, "Tableau limité aux 40 premières lignes."));
+    page_free(&p);
+    exec("DELETE FROM lieu WHERE departement = '04'");
+}
+
 static void test_carte(void)
 {
     struct page p = get("/carte", NULL);
@@ -680,6 +712,7 @@ int main(void)
     RUN(test_recherche);
     RUN(test_lieu);
     RUN(test_territoire);
+    RUN(test_territoire_big);
     RUN(test_carte);
     RUN(test_doublons);
     RUN(test_imports);

@@ -15,6 +15,7 @@
 #include "lieux/dedup.h"
 #include "lieux/lieu.h"
 #include "lieux/lieux_store.h"
+#include "store/cache.h"
 
 /* Places loaded from lieu_source, sorted by rowid. */
 struct loaded {
@@ -353,7 +354,8 @@ static int publish_all(struct db *d, struct publish_stats *ps)
         goto out;
     if (db_exec(d, "UPDATE lieu SET departement = c.departement, region = c.region, "
                    "epci = c.epci FROM commune c WHERE c.code = lieu.commune_code; "
-                   "INSERT INTO lieu_fts(lieu_fts) VALUES('rebuild')") < 0)
+                   "INSERT INTO lieu_fts(lieu_fts) VALUES('rebuild')") < 0 ||
+        cache_clear(d) < 0)
         goto out;
     rc = 0;
     goto out;

@@ -18,18 +18,13 @@
 #include "base/buf.h"
 #include "lieux/horaires.h"
 #include "lieux/lieux_store.h"
+#include "territoires/geo.h"
 
-#define EARTH_KM 6371.0088
 #define DEG2RAD (3.14159265358979323846 / 180.0)
 
 double lieux_haversine_km(double lat1, double lon1, double lat2, double lon2)
 {
-    double p1 = lat1 * DEG2RAD, p2 = lat2 * DEG2RAD;
-    double dp = p2 - p1, dl = (lon2 - lon1) * DEG2RAD;
-    double a = sin(dp / 2) * sin(dp / 2) + cos(p1) * cos(p2) * sin(dl / 2) * sin(dl / 2);
-    if (a > 1)
-        a = 1;
-    return 2 * EARTH_KM * asin(sqrt(a));
+    return geo_haversine_km(lat1, lon1, lat2, lon2);
 }
 
 /* Last Sunday of a month (1-12) of a year, as day of month. */
@@ -349,7 +344,8 @@ int lieux_search(struct db *d, const struct lieux_query *q, struct lieux_results
             if (c.n >= need || last)
                 break;
         }
-        qsort(c.v, c.n, sizeof *c.v, cmp_cand);
+        if (c.n)
+            qsort(c.v, c.n, sizeof *c.v, cmp_cand);
     } else if (scan(d, q, 0, &c) < 0) {
         goto done;
     }

@@ -27,6 +27,7 @@
 #include "base/text.h"
 #include "territoires/geo.h"
 #include "territoires/territoires.h"
+#include "store/cache.h"
 
 #define JSON_OUT_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(7))
 
@@ -959,7 +960,8 @@ int territoires_import(struct db *d, const char *cog_dir, const char *coords_csv
     gmtime_r(&now, &tm);
     strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
     if (db_meta_set(d, "territoires.summary", summary) < 0 ||
-        db_meta_set(d, "territoires.imported_at", stamp) < 0 || db_commit(d) < 0) {
+        db_meta_set(d, "territoires.imported_at", stamp) < 0 || cache_clear(d) < 0 ||
+        db_commit(d) < 0) {
         fail(&im, "commit: %s", d->err);
         db_rollback(d);
         goto out;

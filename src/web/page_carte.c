@@ -14,6 +14,7 @@
 #include "web/layout.h"
 #include "web/page_queries.h"
 #include "web/pages.h"
+#include "store/cache.h"
 #include "web/svgmap.h"
 
 #define MAP_BYTES 24000
@@ -91,11 +92,15 @@ void page_carte(const struct request *rq, struct response *rs)
     struct page_classes cls;
     page_classes_make(&cls, rates, counts, n);
 
+    /* The map (thousands of contour points) is rendered once per data
+     * version and kept in the cache; the figures around it are live. */
+    size_t cached_len = 0;
+    char *cached = cache_get(rq->db, "carte/france", &cached_len);
     svgmap_set_overseas_insets(m, 1);
     svgmap_set_max_bytes(m, MAP_BYTES);
     int nshapes = 0;
     struct buf title = BUF_INIT, href = BUF_INIT;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && !cached; i++) {
         if (strcmp(v[i].zone, "com") == 0)
             continue;
         char *geo = territoires_contour(rq->db, TERRITOIRE_DEPARTEMENT, v[i].code);
@@ -134,12 +139,18 @@ void page_carte(const struct request *rq, struct response *rs)
     html_raw(b, "</ul>\n<p>Plus la couleur est foncée, plus il y a de lieux pour le nombre "
                 "d'habitants. Choisissez un département pour voir ses communes et ses "
                 "lieux.</p>\n");
-    if (nshapes > 0) {
+    if (cached) {
+        buf_add(b, cached, cached_len);
+        free(cached);
+    } else if (nshapes > 0) {
+        size_t start = b->len;
         html_raw(b, "<div class=\"carte\">\n");
         if (svgmap_render(m, b) < 0)
             b->oom = 1;
         html_raw(b, "</div>\n");
         page_classes_legend(b, &cls, "Lieux pour 10 000 habitants");
+        if (!b->oom)
+            cache_put(rq->db, "carte/france", b->s + start, b->len - start);
     } else {
         html_raw(b, "<p>La carte n'est pas disponible : les contours des départements "
                     "n'ont pas été chargés.</p>\n");

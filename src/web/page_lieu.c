@@ -334,7 +334,8 @@ static void sources(struct buf *b, const struct lieux_hit *h, const char *proven
         html_raw(b, "</tbody>\n</table>\n</details>\n");
     }
     json_decref(o);
-    if (h->l.f[LF_PIVOT]) {
+    /* "00000000000000" is the producers' placeholder for "unknown". */
+    if (h->l.f[LF_PIVOT] && strspn(h->l.f[LF_PIVOT], "0") != strlen(h->l.f[LF_PIVOT])) {
         html_raw(b, "<p class=\"aide\">Identifiant de la structure (SIRET, RNA ou RIDET) : ");
         html_txt(b, h->l.f[LF_PIVOT]);
         html_raw(b, "</p>\n");

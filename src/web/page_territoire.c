@@ -29,12 +29,20 @@
 #include "web/svgmap.h"
 
 #define LIST_MAX 50         /* places listed */
-#define POINTS_MAX 150      /* places drawn as points */
+#define POINTS_MAX 150      /* places drawn as points (at most; see limits) */
 #define ALL_COMMUNES_MAX 120 /* above: only communes with places are drawn */
-#define DEP_POINTS_MAX 100  /* on a département's map, over its communes */
-#define TABLE_MAX 150       /* rows of the figures table */
 #define TABLE_ALL_MAX 60    /* above: only the rows of children with places */
-#define MAP_BYTES 22000     /* size goal of the map */
+
+/* Caps of the lists and the map. A page that still comes out over
+ * PAGE_MAX_BYTES is rendered again with the light ones. */
+struct limits {
+    size_t table_max;       /* rows of the figures table and child lists */
+    size_t points_max;      /* points on a commune's or EPCI's map */
+    size_t dep_points_max;  /* points on a département's map */
+    size_t map_bytes;       /* size goal of the map */
+};
+static const struct limits normal = {150, POINTS_MAX, 100, 22000};
+static const struct limits light = {40, 60, 0, 15000};
 
 struct child {
     struct territoire_ref ref;
@@ -143,10 +151,10 @@ static void shape_title(struct buf *t, const struct child *c, int with_rate)
 }
 
 /* The figures table (map's text alternative): every child when there are
- * at most TABLE_ALL_MAX, else only those with places; at most TABLE_MAX
- * rows. */
+ * at most TABLE_ALL_MAX, else only those with places; at most
+ * lim->table_max rows. */
 static void figures_table(struct buf *b, const struct child *v, size_t n, const char *caption,
-                          const char *first_col, int with_rate)
+                          const char *first_col, int with_rate, const struct limits *lim)
 {
     size_t shown = 0, with_places = 0;
     for (size_t i = 0; i < n; i++)
@@ -161,7 +169,7 @@ static void figures_table(struct buf *b, const struct child *v, size_t n, const 
     if (with_rate)
         html_raw(b, "<th scope=\"col\">Lieux pour 10" "\xc2\xa0" "000 habitants</th>");
     html_raw(b, "</tr></thead>\n<tbody>\n");
-    for (size_t i = 0; i < n && shown < TABLE_MAX; i++) {
+    for (size_t i = 0; i < n && shown < lim->table_max; i++) {
         const struct child *c = &v[i];
         if (only_places && c->lieux == 0)
             continue;
@@ -237,7 +245,8 @@ static void add_points(struct svgmap *m, const struct lieux_results *r, int link
 /* Map and table of the children (départements of a région, communes of a
  * département or EPCI). */
 static void children_map(struct buf *b, const struct request *rq, const struct territoire *t,
-                         struct child *v, size_t n, const struct lieux_results *places)
+                         struct child *v, size_t n, const struct lieux_results *places,
+                         const struct limits *lim)
 {
     int by_rate = t->niveau == TERRITOIRE_REGION;
     enum territoire_niveau cn = by_rate ? TERRITOIRE_DEPARTEMENT : TERRITOIRE_COMMUNE;
@@ -275,7 +284,7 @@ static void children_map(struct buf *b, const struct request *rq, const struct t
         b->oom = 1;
         return;
     }
-    svgmap_set_max_bytes(m, MAP_BYTES);
+    svgmap_set_max_bytes(m, lim->map_bytes);
     int nshapes = 0;
     int all = by_rate || n <= ALL_COMMUNES_MAX;
     if (!all) {
@@ -299,7 +308,8 @@ static void children_map(struct buf *b, const struct request *rq, const struct t
             nshapes++;
         free(geo);
     }
-    size_t max_points = t->niveau == TERRITOIRE_DEPARTEMENT ? DEP_POINTS_MAX : POINTS_MAX;
+    size_t max_points = t->niveau == TERRITOIRE_DEPARTEMENT ? lim->dep_points_max
+                                                            : lim->points_max;
     if (!by_rate)
         add_points(m, places, 0, max_points);
 
@@ -316,7 +326,7 @@ static void children_map(struct buf *b, const struct request *rq, const struct t
         html_raw(b, "<p class=\"aide\">Seules les communes qui ont au moins un lieu sont "
                     "dessinées.</p>\n");
     figures_table(b, v, n, by_rate ? "Lieux par département" : "Lieux par commune",
-                  by_rate ? "Département" : "Commune", by_rate);
+                  by_rate ? "Département" : "Commune", by_rate, lim);
     html_raw(b, "</section>\n");
     svgmap_free(m);
     buf_free(&title);
@@ -324,7 +334,7 @@ static void children_map(struct buf *b, const struct request *rq, const struct t
 }
 
 static void commune_map(struct buf *b, const struct request *rq, const struct territoire *t,
-                        const struct lieux_results *places)
+                        const struct lieux_results *places, const struct limits *lim)
 {
     char *geo = territoires_contour(rq->db, TERRITOIRE_COMMUNE, t->code);
     if (!geo)
@@ -340,12 +350,12 @@ static void commune_map(struct buf *b, const struct request *rq, const struct te
         b->oom = 1;
         return;
     }
-    svgmap_set_max_bytes(m, MAP_BYTES);
+    svgmap_set_max_bytes(m, lim->map_bytes);
     if (svgmap_add_shape(m, geo, "commune", t->nom, NULL, NULL) == 0) {
-        add_points(m, places, 1, POINTS_MAX);
+        add_points(m, places, 1, lim->points_max);
         html_raw(b, "<section aria-labelledby=\"t-carte\">\n<h2 id=\"t-carte\">Carte</h2>\n");
         render_map(b, m, 1);
-        if (places->n > 0 && places->n <= POINTS_MAX)
+        if (places->n > 0 && places->n <= lim->points_max)
             html_raw(b, "<p class=\"aide\">Les points rouges sont les lieux.</p>\n");
         html_raw(b, "</section>\n");
     }
@@ -398,7 +408,7 @@ static void places_list(struct buf *b, const struct territoire *t,
 /* The territories inside: départements of a région, EPCIs of a
  * département, communes of an EPCI, as links. */
 static void children_list(struct buf *b, const struct request *rq, const struct territoire *t,
-                          const struct child *v, size_t n)
+                          const struct child *v, size_t n, const struct limits *lim)
 {
     struct territoire_list l = {0};
     const char *h2;
@@ -417,7 +427,7 @@ static void children_list(struct buf *b, const struct request *rq, const struct 
     html_txt(b, h2);
     html_raw(b, "</h2>\n<ul class=\"colonnes\">\n");
     size_t count = l.n ? l.n : n;
-    for (size_t i = 0; i < count && i < TABLE_MAX; i++) {
+    for (size_t i = 0; i < count && i < lim->table_max; i++) {
         const struct territoire_ref *r = l.n ? &l.v[i] : &v[i].ref;
         html_raw(b, "<li><a href=\"");
         page_territoire_href(b, r->niveau, r->code);
@@ -450,6 +460,31 @@ static void heading(struct buf *b, const struct territoire *t)
         html_raw(b, ")");
     }
     html_raw(b, "</span></h1>\n");
+}
+
+/* The whole page into rs->body with the given caps. */
+static void render(const struct request *rq, struct response *rs, const struct territoire *t,
+                   long nlieux, struct child *v, size_t nv, const struct lieux_results *places,
+                   const struct limits *lim)
+{
+    struct buf *b = &rs->body;
+    struct buf title = BUF_INIT;
+    buf_puts(&title, t->nom);
+    buf_puts(&title, " — ");
+    buf_puts(&title,
+             t->niveau == TERRITOIRE_EPCI ? epci_type(t->type) : page_niveau_label(t->niveau));
+    page_begin(b, rq, title.s ? title.s : "Territoire");
+    buf_free(&title);
+    breadcrumb(b, rq, t);
+    heading(b, t);
+    figures(b, t, nlieux);
+    if (t->niveau == TERRITOIRE_COMMUNE)
+        commune_map(b, rq, t, places, lim);
+    else
+        children_map(b, rq, t, v, nv, places, lim);
+    places_list(b, t, places, nlieux);
+    children_list(b, rq, t, v, nv, lim);
+    page_end(b, rq);
 }
 
 void page_territoire(const struct request *rq, struct response *rs)
@@ -527,23 +562,14 @@ void page_territoire(const struct request *rq, struct response *rs)
         pq_counts_free(&counts);
     }
 
-    struct buf *b = &rs->body;
-    struct buf title = BUF_INIT;
-    buf_puts(&title, t.nom);
-    buf_puts(&title, " — ");
-    buf_puts(&title, t.niveau == TERRITOIRE_EPCI ? epci_type(t.type) : page_niveau_label(t.niveau));
-    page_begin(b, rq, title.s ? title.s : "Territoire");
-    buf_free(&title);
-    breadcrumb(b, rq, &t);
-    heading(b, &t);
-    figures(b, &t, nlieux);
-    if (t.niveau == TERRITOIRE_COMMUNE)
-        commune_map(b, rq, &t, &places);
-    else
-        children_map(b, rq, &t, v, nv, &places);
-    places_list(b, &t, &places, nlieux);
-    children_list(b, rq, &t, v, nv);
-    page_end(b, rq);
+    const struct limits *lim = &normal;
+    for (;;) {
+        render(rq, rs, &t, nlieux, v, nv, &places, lim);
+        if (rs->body.len < PAGE_MAX_BYTES || lim == &light)
+            break;
+        buf_reset(&rs->body);
+        lim = &light;
+    }
     page_finish(rs);
     free(v);
     lieux_results_free(&places);

@@ -1116,7 +1116,14 @@ static int render_once(const struct svgmap *m, struct buf *out, double tol, int 
 
     html_raw(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"svgmap\" viewBox=\"0 0 ");
     html_rawf(out, "%d %d", m->width, H);
-    html_raw(out, "\" role=\"img\" aria-labelledby=\"");
+    /* A map with links is a group (its links stay reachable); a map
+     * without is one image with a text alternative. */
+    int links = 0;
+    for (size_t i = 0; i < m->nshapes && !links; i++)
+        links = m->shapes[i].href != NULL;
+    for (size_t i = 0; i < m->npoints && !links; i++)
+        links = m->points[i].href != NULL;
+    html_raw(out, links ? "\" role=\"group\" aria-labelledby=\"" : "\" role=\"img\" aria-labelledby=\"");
     html_attr(out, m->id);
     html_raw(out, "-titre");
     if (m->desc) {

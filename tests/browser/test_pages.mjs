@@ -150,9 +150,11 @@ async function stopServer() {
 // ---- browser helpers ----
 
 // Watches a page for console errors, uncaught exceptions, failed requests
-// and HTTP errors, and records the transferred size of document + CSS.
+// and HTTP errors, and records the requests for document + CSS (to weigh
+// them). The page is reused from URL to URL: reset() starts a new record.
 function watch(page, tag) {
   const w = { problems: [], weighed: [] };
+  w.reset = () => { w.problems = []; w.weighed = []; };
   page.on('console', (m) => {
     if (m.type() === 'error') {
       const loc = m.location();
@@ -167,6 +169,17 @@ function watch(page, tag) {
     if (type === 'document' || type === 'stylesheet') w.weighed.push(rq);
   });
   return w;
+}
+
+// A page reused for every URL, with the HTTP cache off so that each visit
+// transfers (and weighs) the document and the stylesheet.
+async function openPage(browser, options, tag) {
+  const ctx = await browser.newContext(options);
+  const page = await ctx.newPage();
+  const cdp = await ctx.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  return { ctx, page, w: watch(page, tag) };
 }
 
 async function transferred(w) { // bytes on the wire for document + CSS
@@ -225,50 +238,55 @@ const mobile = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch
 
 const violations = []; // every axe violation, for the summary at the end
 
-// Steps 1-4 for one page: console/requests, axe, weight, screenshots, reflow.
-async function auditPage(browser, base, name, url) {
-  const problems = [];
-  let axeList = null;
-  const ctx = await browser.newContext(desktop);
-  try {
-    const page = await ctx.newPage();
-    const w = watch(page, 'desktop');
-    const rs = await page.goto(base + url, { waitUntil: 'load' });
-    check(rs && rs.status() === 200, `${name}: GET ${url} is 200 (${rs ? rs.status() : 'no response'})`);
-    const { total, parts } = await transferred(w);
-    check(total > 0 && total < MAX_BYTES, `${name}: document + CSS ${total} bytes < ${MAX_BYTES}`, parts);
-    await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-    axeList = await runAxe(page);
-    await sleep(150); // late console messages (favicon, CSP reports)
-    problems.push(...w.problems);
-  } catch (e) {
-    problems.push(`desktop: ${e.message.split('\n')[0]}`);
-  } finally {
-    await ctx.close();
-  }
-  const mctx = await browser.newContext(mobile);
-  try {
-    const page = await mctx.newPage();
-    const w = watch(page, 'mobile');
-    await page.goto(base + url, { waitUntil: 'load' });
-    const sw = await page.evaluate(() => document.documentElement.scrollWidth);
-    check(sw <= mobile.viewport.width, `${name}: no horizontal scrolling at 390 px (content width ${sw})`,
-      [await widestElements(page)]);
-    await page.screenshot({ path: path.join(SHOTS, `${name}-mobile.png`), fullPage: true });
-    await sleep(150);
-    problems.push(...w.problems);
-  } catch (e) {
-    problems.push(`mobile: ${e.message.split('\n')[0]}`);
-  } finally {
-    await mctx.close();
-  }
+// Steps 1-4 for one page: console/requests, axe, weight, screenshots,
+// reflow. The desktop and the mobile visits run side by side.
+async function auditPage(D, M, base, name, url) {
+  const desk = (async () => {
+    const r = { problems: [], status: 0, weight: null, axe: null };
+    D.w.reset();
+    try {
+      const rs = await D.page.goto(base + url, { waitUntil: 'load' });
+      r.status = rs ? rs.status() : 0;
+      r.weight = await transferred(D.w);
+      await D.page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+      r.axe = await runAxe(D.page);
+      await sleep(150); // late console messages (favicon, CSP reports)
+    } catch (e) {
+      r.problems.push(`desktop: ${e.message.split('\n')[0]}`);
+    }
+    r.problems.push(...D.w.problems);
+    return r;
+  })();
+  const mob = (async () => {
+    const r = { problems: [], width: null, overflow: '' };
+    M.w.reset();
+    try {
+      await M.page.goto(base + url, { waitUntil: 'load' });
+      r.width = await M.page.evaluate(() => document.documentElement.scrollWidth);
+      if (r.width > mobile.viewport.width) r.overflow = await widestElements(M.page);
+      await M.page.screenshot({ path: path.join(SHOTS, `${name}-mobile.png`), fullPage: true });
+      await sleep(150);
+    } catch (e) {
+      r.problems.push(`mobile: ${e.message.split('\n')[0]}`);
+    }
+    r.problems.push(...M.w.problems);
+    return r;
+  })();
+  const [d, m] = await Promise.all([desk, mob]);
+  check(d.status === 200, `${name}: GET ${url} is 200 (${d.status})`);
+  if (d.weight)
+    check(d.weight.total > 0 && d.weight.total < MAX_BYTES, `${name}: document + CSS ${d.weight.total} bytes < ${MAX_BYTES}`,
+      d.weight.parts);
+  check(m.width !== null && m.width <= mobile.viewport.width,
+    `${name}: no horizontal scrolling at ${mobile.viewport.width} px (content width ${m.width})`, [m.overflow]);
+  const problems = d.problems.concat(m.problems);
   check(problems.length === 0, `${name}: no console error, no failed request`, problems);
-  if (axeList === null) {
+  if (d.axe === null) {
     check(false, `${name}: axe-core ran`);
-  } else if (axeList.length === 0) {
+  } else if (d.axe.length === 0) {
     check(true, `${name}: axe-core WCAG 2.1 A/AA, no violation`);
   } else {
-    for (const v of axeList) {
+    for (const v of d.axe) {
       violations.push({ page: name, url, ...v });
       check(false, `${name}: axe ${v.id} (${v.impact}): ${v.help}`,
         v.nodes.map((n) => `${n.target} — ${n.summary}`).concat([v.helpUrl]));
@@ -289,10 +307,8 @@ async function widestElements(page) { // for the reflow failure message
 }
 
 // Step 5: keyboard only, from the top of the home page to a place.
-async function keyboardTest(browser, base) {
-  const ctx = await browser.newContext(desktop);
+async function keyboardTest(page, base) {
   try {
-    const page = await ctx.newPage();
     await page.goto(base + '/');
     const active = () => page.evaluate(() => {
       const e = document.activeElement;
@@ -332,8 +348,6 @@ async function keyboardTest(browser, base) {
     }
   } catch (e) {
     check(false, `keyboard: ${e.message.split('\n')[0]}`);
-  } finally {
-    await ctx.close();
   }
 }
 
@@ -364,10 +378,8 @@ const DAYS = /\b(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b/i;
 const NO_HOURS = /horaires non renseignés|horaires ne sont pas renseignés/i;
 
 // Step 7a: a place page.
-async function placeTest(browser, base, id, idNoHours) {
-  const ctx = await browser.newContext(desktop);
+async function placeTest(page, base, id, idNoHours) {
   try {
-    const page = await ctx.newPage();
     await page.goto(`${base}/lieu/${id}`);
     const h1s = await page.locator('h1').allTextContents();
     check(h1s.length === 1 && h1s[0].trim().length > 0, `lieu ${id}: one non-empty h1 ("${(h1s[0] || '').trim()}")`);
@@ -385,21 +397,19 @@ async function placeTest(browser, base, id, idNoHours) {
     }
   } catch (e) {
     check(false, `lieu: ${e.message.split('\n')[0]}`);
-  } finally {
-    await ctx.close();
   }
 }
 
 // Step 7b: territory pages: the map has a name and a text alternative
 // (a table of figures; for a commune, the list of its places).
-async function territoryTest(browser, base, url) {
-  const ctx = await browser.newContext(desktop);
+async function territoryTest(page, base, url) {
   try {
-    const page = await ctx.newPage();
     await page.goto(base + url);
+    // A map whose regions are links is a named group (role="group": an img
+    // may not contain links, axe nested-interactive); otherwise an img.
     const svg = await axNode(page, 'main svg');
-    check(svg && svg.role === 'image' && svg.name.length > 0,
-      `${url}: map has role img and an accessible name (${svg ? `"${svg.name}"` : 'no svg'})`);
+    check(svg && ['image', 'group'].includes(svg.role) && !svg.ignored && svg.name.length > 0,
+      `${url}: map has an accessible name (${svg ? `role=${svg.role} "${svg.name}"` : 'no svg'})`);
     if (url.includes('/commune/')) {
       const n = await page.locator('main ul a[href^="/lieu/"]').count();
       check(n > 0, `${url}: map's text alternative: a list of ${n} places`);
@@ -417,8 +427,6 @@ async function territoryTest(browser, base, url) {
     }
   } catch (e) {
     check(false, `${url}: ${e.message.split('\n')[0]}`);
-  } finally {
-    await ctx.close();
   }
 }
 
@@ -426,37 +434,46 @@ async function main() {
   if (!fs.existsSync(BIN)) { check(false, `${BIN} exists (run make first)`); return; }
   if (!fs.existsSync(CHROMIUM)) { check(false, `${CHROMIUM} exists`); return; }
   fs.mkdirSync(SHOTS, { recursive: true });
-  const db = path.join(TMP, 'passerelle.db');
-  const t0 = Date.now();
-  if (!(await loadDatabase(db))) return;
-  console.log(`       (database ready in ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-  const base = await startServer(db);
-  if (!check(!!base, 'server: started on a free loopback port')) return;
-
-  // Real ids from the API.
-  const api = JSON.parse((await httpGet(`${base}/api/v1/lieux?ou=Marseille&limite=50`)).body);
-  const id = api.resultats?.[0]?.passerelle_id;
-  if (!check(Number.isInteger(id), `api: a place near Marseille (passerelle_id ${id})`)) return;
-  const noHours = api.resultats.find((r) => !r.horaires)?.passerelle_id;
 
   // Playwright creates its own fresh temporary profile (--user-data-dir) for
-  // launch(); passing one in args is refused, so we make it land in our temp
-  // dir (TMPDIR), removed at exit whatever happens.
+  // launch() (passing one in args is refused); we make it land in our temp
+  // dir through TMPDIR, so it is removed at exit whatever happens. Chromium
+  // starts while the database loads.
   const savedTmp = process.env.TMPDIR;
   process.env.TMPDIR = TMP;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 30000 });
+  const launching = chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 60000 });
   if (savedTmp === undefined) delete process.env.TMPDIR; else process.env.TMPDIR = savedTmp;
+  launching.catch(() => {}); // reported below
+  let browser = null;
   try {
+    const db = path.join(TMP, 'passerelle.db');
+    const t0 = Date.now();
+    if (!(await loadDatabase(db))) return;
+    console.log(`       (database ready in ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    const base = await startServer(db);
+    if (!check(!!base, 'server: started on a free loopback port')) return;
+
+    // Real ids from the API.
+    const api = JSON.parse((await httpGet(`${base}/api/v1/lieux?ou=Marseille&limite=50`)).body);
+    const id = api.resultats?.[0]?.passerelle_id;
+    if (!check(Number.isInteger(id), `api: a place near Marseille (passerelle_id ${id})`)) return;
+    const noHours = api.resultats.find((r) => !r.horaires)?.passerelle_id;
+
+    try {
+      browser = await launching;
+    } catch (e) {
+      check(false, `chromium: launched (${e.message.split('\n')[0]})`);
+      return;
+    }
+    const D = await openPage(browser, desktop, 'desktop');
+    const M = await openPage(browser, mobile, 'mobile');
+
     // Territory pages of the first place, from its own page's links.
-    const links = await (async () => {
-      const ctx = await browser.newContext(desktop);
-      try {
-        const page = await ctx.newPage();
-        await page.goto(`${base}/lieu/${id}`);
-        return await page.evaluate(() => Object.fromEntries(['commune', 'departement', 'region'].map((n) =>
-          [n, document.querySelector(`main a[href^="/territoire/${n}/"]`)?.getAttribute('href')])));
-      } finally { await ctx.close(); }
-    })();
+    await D.page.goto(`${base}/lieu/${id}`);
+    const links = await D.page.evaluate(() => Object.fromEntries(['commune', 'departement', 'region'].map((n) =>
+      [n, document.querySelector(`main a[href^="/territoire/${n}/"]`)?.getAttribute('href')])));
+    check(links.commune && links.departement,
+      `lieu ${id}: links to its territories (${Object.values(links).filter(Boolean).join(', ')})`);
     const pages = [
       ['accueil', '/'],
       ['recherche', '/recherche?ou=Marseille'],
@@ -466,15 +483,16 @@ async function main() {
       ['doublons', '/doublons'],
       ['imports', '/imports'],
     ];
-    check(links.commune && links.departement, `lieu ${id}: links to its territories (${Object.values(links).filter(Boolean).join(', ')})`);
-    for (const [name, url] of pages) await auditPage(browser, base, name, url);
-    await keyboardTest(browser, base);
+    for (const [name, url] of pages) await auditPage(D, M, base, name, url);
+    await M.ctx.close();
+    await keyboardTest(D.page, base);
     await noJsTest(browser, base);
-    await placeTest(browser, base, id, noHours);
-    for (const n of ['commune', 'departement', 'region']) if (links[n]) await territoryTest(browser, base, links[n]);
+    await placeTest(D.page, base, id, noHours);
+    for (const n of ['commune', 'departement', 'region']) if (links[n]) await territoryTest(D.page, base, links[n]);
     check(server.exitCode === null, 'server: still running after the browser tests');
   } finally {
-    await browser.close();
+    if (!browser) browser = await launching.catch(() => null);
+    if (browser) await browser.close();
   }
 }
 
