@@ -14,13 +14,15 @@
 # Each: wrk -t2 -c64 -d${DUR}s --latency, alternately, $ROUNDS rounds.
 # Loopback only. The machine's cores are shared by wrk and the server.
 #
-# Usage: bench/http.sh   (ROUNDS=3 DUR=15 THREADS=2). Output: bench/out/http.txt,
-# bench/out/http.tsv, bench/out/http.summary. ~2.5 min.
+# Usage: bench/http.sh   (ROUNDS=3 DUR=15 THREADS=2; PROFILE=1 adds a perf
+# profile of our server under wrk: bench/out/http-profile.txt, +15 s).
+# Output: bench/out/http.txt, bench/out/http.tsv, bench/out/http.summary. ~2.5 min.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 ROUNDS=${ROUNDS:-3}
 DUR=${DUR:-15}
 THREADS=${THREADS:-2}
+PROFILE=${PROFILE:-0}
 # Wanted ports; a port already taken is skipped (our server sets SO_REUSEPORT,
 # so a busy port would silently share the load with someone else's server).
 P_OURS=${P_OURS:-18080}
@@ -142,6 +144,22 @@ for r in $(seq 1 "$ROUNDS"); do
   for c in $order; do run_case "$r" "$c"; done
 done
 rss=$(awk '/^VmHWM/ {print $2}' "/proc/$ours_pid/status" 2>/dev/null || echo "?")
+if [ "$PROFILE" = 1 ]; then
+  if command -v perf >/dev/null 2>&1; then
+    say "http: profiling our server under wrk (fixed point, 10 s)"
+    wrk -t2 -c64 -d12s "http://127.0.0.1:$P_OURS$URL_PATH" >/dev/null &
+    wrk_pid=$!
+    sleep 1
+    perf record -q -F 499 --call-graph dwarf,16384 -p "$ours_pid" -o "$tmp/perf.data" -- sleep 10 \
+      2>"$tmp/perf.log" || say "http: perf record failed: $(tail -n 2 "$tmp/perf.log")"
+    wait "$wrk_pid" || true
+    { echo "perf profile of passerelle serve under wrk -t2 -c64, $URL_PATH, $(machine)"
+      perf script -i "$tmp/perf.data" -F ip,sym 2>/dev/null | python3 "$ROOT/bench/perf_phases.py" http 15
+    } | tee "$OUT/http-profile.txt"
+  else
+    say "http: perf not installed: no profile"
+  fi
+fi
 
 col() { awk -F'\t' -v c="$1" -v k="$2" 'NR > 1 && $2 == c { print $k }' "$tsv"; }
 read -r n nmin nmax < <(col nginx 3 | stats)

@@ -33,14 +33,16 @@
 # PostGIS geography <-> (bench/knn_check.py); geometry <-> is reported too.
 #
 # Usage: bench/knn.sh   (RUNS=5 rounds, PGT=3 seconds per pgbench run,
-#                        SIZES="real 100000", DIAG=1). Output: bench/out/knn.txt,
-# bench/out/knn.tsv, bench/out/knn.summary. ~3 min.
+#                        SIZES="real 100000", DIAG=1; PROFILE=1 adds a perf
+#                        profile of lieux_search: bench/out/knn-profile.txt).
+# Output: bench/out/knn.txt, bench/out/knn.tsv, bench/out/knn.summary. ~3 min.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 RUNS=${RUNS:-5}
 PGT=${PGT:-3}
 SIZES=${SIZES:-real 100000}
 DIAG=${DIAG:-1}
+PROFILE=${PROFILE:-0}
 PORT=55432
 PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
 [ -x "$PGBIN/initdb" ] || die "PostgreSQL server not found (scripts/setup.sh --bench)"
@@ -184,13 +186,29 @@ for size in $SIZES; do
     fi
     echo "  ratio A/B $(ratio "$a" "$b") (target >= 10: $verdict), A/Bgeom $(ratio "$a" "$bg"), A/Bsrv $(ratio "$a" "$bs")"
     echo "  $scans"
-    echo "  $check"
+    echo "$check" | sed 's/^/  /'
   } >>"$report"
   printf 'knn\tq/s A vs B geography, %s places\t%s\t%s\t%s\t>= 10\t%s\n' "$n" "$a" "$b" "$(ratio "$a" "$b")" "$verdict" >>"$OUT/knn.summary"
   printf 'knn\tq/s A vs B in-server (no round trip), %s places\t%s\t%s\t%s\t-\t-\n' "$n" "$a" "$bs" "$(ratio "$a" "$bs")" >>"$OUT/knn.summary"
   printf 'knn\tcorrectness vs geography, 100 points, %s places\t%s\t-\t-\t-\t-\n' "$n" \
-    "$(echo "$check" | head -n 1 | sed 's/^[^:]*: //; s/;.*//')" >>"$OUT/knn.summary"
+    "$(echo "$check" | head -n 1 | sed -E 's/.*: ([0-9]+) points, ([0-9]+) identical, ([0-9]+) equal up to ties, ([0-9]+) different.*/\2 same + \3 ties of \1, \4 wrong/')" >>"$OUT/knn.summary"
 done
+if [ "$PROFILE" = 1 ]; then
+  if command -v perf >/dev/null 2>&1; then
+    say "knn: profiling lieux_search() (real places)"
+    db=$(real_db)
+    if perf record -q -F 999 --call-graph dwarf,16384 -o "$tmp/perf.data" \
+        "$tmp/knn_bench" "$db" "$pts" >/dev/null 2>"$tmp/perf.log"; then
+      { echo "perf profile of knn_bench (lieux_search, real places), $(machine)"
+        perf script -i "$tmp/perf.data" -F ip,sym 2>/dev/null | python3 "$ROOT/bench/perf_phases.py" knn 15
+      } | tee "$OUT/knn-profile.txt"
+    else
+      say "knn: perf record failed: $(tail -n 2 "$tmp/perf.log")"
+    fi
+  else
+    say "knn: perf not installed: no profile"
+  fi
+fi
 {
   echo "knn benchmark - $(machine)"
   echo "PostgreSQL $pgv; load average during the runs: $(awk -F'\t' 'NR>1{print $5}' "$tsv" | cut -d' ' -f1 | stats | awk '{print "median " $1 ", min " $2 ", max " $3}')"

@@ -3,10 +3,10 @@
 
   perf record -F 250 --call-graph dwarf,16384 -o perf.data \
       build/passerelle --db F lieux import FILE
-  perf script -i perf.data -F ip,sym | bench/perf_phases.py [import|knn] [TOP]
+  perf script -i perf.data -F ip,sym | bench/perf_phases.py [import|knn|http] [TOP]
 
-Prints (1) the share of samples per phase (of an import, or of the
-nearest-place searches of knn_bench), each sample charged to the innermost
+Prints (1) the share of samples per phase (of an import, of the
+nearest-place searches of knn_bench, or of the server under wrk), each sample charged to the innermost
 function of the stack listed in the phase table, and (2) the TOP (default
 15) functions by self time. Standard library only."""
 import collections
@@ -26,7 +26,12 @@ IMPORT = [  # function name as perf prints it -> label
     ("log_issue", "rows: log"),
     ("import_row", "rows: other"),
     ("import_csv", "rows: other"),
-    ("lieux_writer_resolve_communes", "communes: 5 UPDATE passes over lieu_source"),
+    ("lieux_writer_resolve_communes", "communes: UPDATE passes over lieu_source"),
+    ("territoires_commune_at", "communes: per-row fallback (contour, name search)"),
+    ("territoires_search_communes", "communes: per-row fallback (contour, name search)"),
+    ("lieux_writer_set_commune", "communes: per-row fallback (contour, name search)"),
+    ("resolve_row", "communes: per-row fallback (contour, name search)"),
+    ("lieux_writer_each_unresolved", "communes: per-row fallback (contour, name search)"),
     ("lieux_writer_retire_unseen", "retire unseen rows"),
     ("lieux_writer_close", "import_run bookkeeping"),
     ("load_sources", "publish: load lieu_source rows"),
@@ -62,7 +67,31 @@ KNN = [
     ("db_open", "open"),
     ("main", "main: other"),
 ]
-PHASES = {"import": IMPORT, "knn": KNN}
+HTTP = [
+    ("sqlite3_prepare_v2", "search: SQL compile (sqlite3_prepare_v2)"),
+    ("sqlite3PagerSharedLock", "search: read transaction start per statement (WAL lock)"),
+    ("sqlite3VdbeHalt", "search: statement end (read transaction end, unlock)"),
+    ("sqlite3_finalize", "search: statement finalize"),
+    ("lieux_store_read_row", "search: copy 32 fields into struct lieu"),
+    ("fetch_hit", "search: fetch the full rows of the hits (SQLite)"),
+    ("scan", "search: R*Tree box scan (SQLite)"),
+    ("lieux_search", "search: other"),
+    ("json_dumps", "JSON: serialisation (jansson json_dumps)"),
+    ("place_json", "JSON: building the objects (place_json)"),
+    ("send_json", "JSON: other"),
+    ("search_params_parse", "query parameters"),
+    ("api_lieux", "api_lieux: other"),
+    ("query_parse", "query string parsing"),
+    ("router_dispatch", "router"),
+    ("send_response", "response headers (MHD)"),
+    ("handle", "request handler: other"),
+    ("__libc_sendmsg", "socket send (kernel TCP)"),
+    ("__libc_send", "socket send (kernel TCP)"),
+    ("__libc_recv", "socket receive (kernel TCP)"),
+    ("epoll_wait", "epoll_wait"),
+    ("start_thread", "libmicrohttpd: other (parsing, connections)"),
+]
+PHASES = {"import": IMPORT, "knn": KNN, "http": HTTP}
 
 
 def frames(block):

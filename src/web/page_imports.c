@@ -86,7 +86,7 @@ static void runs_list(const struct request *rq, struct response *rs)
             html_rawf(b, "<tr><th scope=\"row\">%ld</th><td>", r->id);
             html_txt(b, r->source);
             html_raw(b, "</td><td class=\"coupe\">");
-            html_txt(b, r->file);
+            html_txt(b, strrchr(r->file, '/') ? strrchr(r->file, '/') + 1 : r->file);
             html_raw(b, "</td><td>");
             timestamp(b, r->started_at);
             html_raw(b, "</td>");
@@ -164,7 +164,7 @@ static void run_report(const struct request *rq, struct response *rs, long id)
     html_raw(b, "</h1>\n<dl class=\"details\">\n<dt>Source</dt><dd>");
     html_txt(b, r.source);
     html_raw(b, "</dd>\n<dt>Fichier</dt><dd class=\"coupe\">");
-    html_txt(b, r.file);
+    html_txt(b, strrchr(r.file, '/') ? strrchr(r.file, '/') + 1 : r.file);
     if (r.format[0]) {
         html_raw(b, " (");
         html_txt(b, r.format);

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# run.sh - every side-by-side benchmark of bench/, one after the other, then
+# a summary table. Not part of the test suite: run by hand (or `make bench`).
+#
+#   bench/run.sh                 import, knn, http, dedup
+#   bench/run.sh knn http        only those
+# Each benchmark writes bench/out/NAME.txt (its table), NAME.tsv (every run)
+# and NAME.summary; this script adds bench/out/summary.txt. bench/out/ is
+# ignored by git. Needs: make (build/passerelle), scripts/setup.sh --bench
+# (wrk, nginx, PostgreSQL 15 + PostGIS 3), python3, sqlite3, perf (optional,
+# for the import profile). About 10 minutes on 2 cores.
+# Environment passed through: N, RUNS (import); RUNS, PGT, SIZES, DIAG (knn);
+# ROUNDS, DUR, THREADS (http); PROFILE (all); DEDUP_N (dedup, default 1000000).
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+need_bin
+cd "$ROOT"
+which=${*:-import knn http dedup}
+status=0
+: >"$OUT/run.log"
+for b in $which; do
+  say "=== bench: $b"
+  t0=$(date +%s)
+  rm -f "$OUT/$b.summary"
+  case $b in
+    dedup)
+      if bash bench/dedup.sh "${DEDUP_N:-1000000}" | tee "$OUT/dedup.txt"; then
+        awk -v n="${DEDUP_N:-1000000}" '
+          /^places/ { places = $2 }
+          /^recall/ { recall = $2 } /^precision/ { precision = $2 }
+          /^seconds/ { for (i = 1; i <= NF; i++) if ($i == "dedup_run") run = $(i + 1)
+                       for (i = 1; i <= NF; i++) if ($i == "merge") merge = $(i + 1) }
+          END {
+            gsub(/,/, "", run); gsub(/,/, "", merge)
+            printf "dedup\tdedup_run seconds, %s synthetic places\t%s s\t-\t-\t-\t-\n", places, run
+            printf "dedup\tmerge seconds\t%s s\t-\t-\t-\t-\n", merge
+            printf "dedup\trecall / precision on injected duplicates\t%s / %s\t-\t-\t-\t-\n", recall, precision
+          }' "$OUT/dedup.txt" >"$OUT/dedup.summary"
+      else
+        status=1; say "bench: dedup FAILED"
+      fi
+      ;;
+    import | knn | http)
+      if ! bash "bench/$b.sh"; then status=1; say "bench: $b FAILED"; fi
+      ;;
+    *) say "bench: unknown benchmark $b (import, knn, http, dedup)"; status=1 ;;
+  esac
+  echo "$b $(($(date +%s) - t0)) s" >>"$OUT/run.log"
+done
+
+{
+  echo "Passerelle side-by-side benchmarks - $(machine)"
+  echo "load average at the end: $(loadavg)"
+  printf '%-8s %-52s %-16s %-12s %-8s %-7s %s\n' bench measure ours other ratio target verdict
+  for b in $which; do
+    [ -f "$OUT/$b.summary" ] || continue
+    awk -F'\t' '{ printf "%-8s %-52s %-16s %-12s %-8s %-7s %s\n", $1, $2, $3, $4, $5, $6, $7 }' "$OUT/$b.summary"
+  done
+  echo "durations: $(tr '\n' ',' <"$OUT/run.log" | sed 's/,$//; s/,/, /g')"
+} | tee "$OUT/summary.txt"
+exit $status
