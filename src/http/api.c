@@ -75,7 +75,12 @@ void api_lieux(const struct request *rq, struct response *rs)
     if (lieux_search(rq->db, &p.q, &r) < 0)
         return db_error(rq, rs);
     json_t *o = json_object(), *arr = json_array();
-    json_object_set_new(o, "total", json_integer(r.total));
+    /* Nearest-first searches stop reading once the page is known to be
+     * exact, so their count is only exact when it ended below the page. */
+    int exact = !p.located || r.total < (long)p.q.offset + p.q.limit;
+    json_object_set_new(o, "total", exact ? json_integer(r.total) : json_null());
+    json_object_set_new(o, "plus_de_resultats",
+                        json_boolean(r.total > (long)p.q.offset + (long)r.n));
     json_object_set_new(o, "page", json_integer(p.page));
     json_object_set_new(o, "limite", json_integer(p.limite));
     if (p.located) {
