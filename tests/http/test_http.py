@@ -286,9 +286,28 @@ def test_robustness(srv):
     check(st.startswith(b"HTTP/1.1 414") or st.startswith(b"HTTP/1.1 431") or st == b"", "huge URL refused")
     st = raw_request(srv.port, b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"b" * 100000 + b"\r\n\r\n")
     check(not st.startswith(b"HTTP/1.1 200"), "huge header refused")
-    body = b"x" * (2 * 1024 * 1024)
-    st = raw_request(srv.port, b"POST /api/v1/lieux HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % len(body) + body, 10)
+    # A declared 2 MiB body is refused from its headers, before it is sent.
+    s = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
+    s.sendall(b"POST /api/v1/lieux HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % (2 * 1024 * 1024))
+    try:
+        st = s.recv(200)
+    except OSError:
+        st = b""
+    s.close()
     check(st.startswith(b"HTTP/1.1 413"), "2 MiB body -> 413 (got %r)" % st[:30])
+    # A chunked body growing past 1 MiB is drained and refused.
+    s = socket.create_connection(("127.0.0.1", srv.port), timeout=10)
+    s.sendall(b"POST /api/v1/lieux HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
+    chunk = b"x" * 65536
+    for _ in range(20):
+        s.sendall(b"%x\r\n" % len(chunk) + chunk + b"\r\n")
+    s.sendall(b"0\r\n\r\n")
+    try:
+        st = s.recv(200)
+    except OSError:
+        st = b""
+    s.close()
+    check(st.startswith(b"HTTP/1.1 413"), "chunked 1.25 MiB body -> 413 (got %r)" % st[:30])
     paths = ["/api/v1/lieux?lat=%s&lon=%s" % (rnd.choice(["nan", "inf", "-1e400", "1e-400", "", "43,2"]), "2"),
              "/api/v1/lieux?" + "&".join("services=x%d" % i for i in range(200)),
              "/api/v1/lieux?q=%FF%FE", "/api/v1/lieux?q=%", "/recherche?ou=%00", "/lieu/-1", "/lieu/99999999999999999999",
