@@ -182,6 +182,7 @@ verdict() { awk -v x="$1" -v e="$2" 'BEGIN { print (x >= 0.5 && e == 0 ? "met" :
   printf '%-48s %-24s %-10s %-10s %s\n' "ours, 1,000 varying points" "$v [$vmin-$vmax]" "$vp50" "$vp99" "$verr"
   echo "ratio ours/nginx: fixed $ro (target >= 0.5, no errors: $(verdict "$ro" "$oerr")), varying $rv ($(verdict "$rv" "$verr"))"
   echo "server peak RSS ${rss} kB; load average during the runs: $(col nginx 8 | cut -d' ' -f1 | stats | awk '{print "median " $1 ", min " $2 ", max " $3}')"
+  bin_check
 } | tee "$OUT/http.txt"
 {
   printf 'http\treq/s ours vs nginx static, fixed point\t%s\t%s\t%s\t>= 0.5\t%s\n' "$o" "$n" "$ro" "$(verdict "$ro" "$oerr")"

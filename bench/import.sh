@@ -16,17 +16,18 @@
 # fresh2.db is a new empty file. Both live in $TMPDIR (default /tmp).
 # Times come from /usr/bin/time: wall (elapsed) and CPU (user + sys).
 #
-# Usage: bench/import.sh            (N=100000 RUNS=5 PROFILE=auto)
-#   PROFILE=1 always, PROFILE=0 never, PROFILE=auto when A/B > 3: record A
-#   with `perf record --call-graph dwarf` and write the phases and hot
-#   functions to bench/out/import-profile.txt (bench/perf_phases.py).
+# Usage: bench/import.sh            (N=100000 RUNS=5 PROFILE=0)
+#   PROFILE=1 always, PROFILE=auto when A/B > 3: record one more A with
+#   `perf record --call-graph dwarf` and write its phases and hot functions
+#   to bench/out/import-profile.txt (bench/perf_phases.py; +45 s).
 # Output: bench/out/import.txt (table), bench/out/import.tsv (every run),
-# bench/out/import.summary (lines for run.sh). Takes ~2-3 min with N=100000.
+# bench/out/import.summary (lines for run.sh). ~3 min with N=100000 here
+# (A alone needs ~19 s of CPU: 5 x (A + A' + B) is ~170 s).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 N=${N:-100000}
 RUNS=${RUNS:-5}
-PROFILE=${PROFILE:-auto}
+PROFILE=${PROFILE:-0}
 need_bin
 csv=$(big_csv "$N")
 terr=$(terr_db)
@@ -112,6 +113,7 @@ verdict=$(awk -v r="$rw" 'BEGIN { print (r <= 2 ? "met" : "MISSED") }')
   echo "ratio A'/B wall $r1w  cpu $r1c"
   echo "publish share of A (A - A')/A: wall $(awk -v a="$aw" -v b="$a1w" 'BEGIN{printf "%.0f%%", 100*(a-b)/a}')"
   echo "load average during the runs: $(awk -F'\t' 'NR>1{print $7}' "$tsv" | cut -d' ' -f1 | stats | awk '{print "median " $1 ", min " $2 ", max " $3}')"
+  bin_check
 } | tee "$OUT/import.txt"
 {
   printf 'import\tA/B time, %s rows (wall)\t%s s\t%s s\t%s\t<= 2\t%s\n' "$N" "$aw" "$bw" "$rw" "$verdict"

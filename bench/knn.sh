@@ -25,23 +25,26 @@
 #     Bgeom the same on the geometry column (planar degrees: not geodesic),
 #     Bsrv  one SQL statement running the 10,000 KNN queries inside the
 #          server (LATERAL join over pts): PostGIS without any round trip.
-# Diagnostics of our side (not the product; see knn_bench.c): Aapi (the
-# API's defaults: private places left out, a join on lieu), Atxn (one read
+# Diagnostics of our side (not the product; see knn_bench.c), the cases
+# listed in DIAG (default "Atxn Asketch"; "" for none): Atxn (one read
 # transaction per run), Asketch (same algorithm, one statement prepared
-# once, ids only). DIAG=0 leaves them out.
+# once, ids only), Aapi (the API's defaults: places not open to the public
+# left out, which joins the table lieu).
 # Correctness: for the first 100 points our 10 ids and distances against
 # PostGIS geography <-> (bench/knn_check.py); geometry <-> is reported too.
 #
-# Usage: bench/knn.sh   (RUNS=5 rounds, PGT=3 seconds per pgbench run,
-#                        SIZES="real 100000", DIAG=1; PROFILE=1 adds a perf
-#                        profile of lieux_search: bench/out/knn-profile.txt).
-# Output: bench/out/knn.txt, bench/out/knn.tsv, bench/out/knn.summary. ~3 min.
+# Usage: bench/knn.sh   (RUNS=5 rounds, PGT=2 seconds per pgbench run,
+#                        SIZES="real 100000", DIAG="Atxn Asketch"; PROFILE=1
+#                        adds a perf profile of lieux_search():
+#                        bench/out/knn-profile.txt).
+# Output: bench/out/knn.txt, bench/out/knn.tsv, bench/out/knn.summary.
+# ~3 min (plus ~30 s the first time, to import the 100,000 places).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 RUNS=${RUNS:-5}
-PGT=${PGT:-3}
+PGT=${PGT:-2}
 SIZES=${SIZES:-real 100000}
-DIAG=${DIAG:-1}
+DIAG=${DIAG-Atxn Asketch}
 PROFILE=${PROFILE:-0}
 PORT=55432
 PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
@@ -155,8 +158,7 @@ for size in $SIZES; do
   check=$(python3 "$ROOT/bench/knn_check.py" "$tmp/ours.txt" "$tmp/geog.txt" "$tmp/geom.txt") \
     || say "knn: WRONG ANSWERS against PostGIS ($size)"
   scans=$("$tmp/knn_bench" "$db" "$pts" --stats)
-  cases="A B Bgeom Bsrv"
-  [ "$DIAG" = 1 ] && cases="$cases Aapi Atxn Asketch"
+  cases="A B Bgeom Bsrv $DIAG"
   for r in $(seq 1 "$RUNS"); do
     # Rotate so that no case always follows the same one.
     set -- $cases
@@ -172,18 +174,20 @@ for size in $SIZES; do
   verdict=$(awk -v x="$a" -v y="$b" 'BEGIN { print (x >= 10 * y ? "met" : "MISSED") }')
   {
     echo "== $size: $n places with coordinates, 10,000 query points, k = 10 (queries/s: median [min-max] of $RUNS)"
-    printf '  %-62s %s\n' "A      lieux_search() in process" "$a [$amin-$amax]"
-    printf '  %-62s %s\n' "B      PostGIS geography <->, pgbench 1 client, prepared" "$b [$bmin-$bmax]"
-    printf '  %-62s %s\n' "Bgeom  PostGIS geometry <-> (degrees), pgbench" "$bg [$bgmin-$bgmax]"
-    printf '  %-62s %s\n' "Bsrv   PostGIS geography <->, 10,000 in one statement (no round trip)" "$bs [$bsmin-$bsmax]"
-    if [ "$DIAG" = 1 ]; then
-      read -r x xmin xmax < <(q Aapi)
-      printf '  %-62s %s\n' "Aapi   diagnostic: lieux_search() with the API's defaults" "$x [$xmin-$xmax]"
-      read -r x xmin xmax < <(q Atxn)
-      printf '  %-62s %s\n' "Atxn   diagnostic: lieux_search() in one read transaction" "$x [$xmin-$xmax]"
-      read -r x xmin xmax < <(q Asketch)
-      printf '  %-62s %s\n' "Asketch diagnostic: 1 prepared statement, ids only" "$x [$xmin-$xmax]"
-    fi
+    printf '  %-70s %s\n' "A       lieux_search() in process" "$a [$amin-$amax]"
+    printf '  %-70s %s\n' "B       PostGIS geography <->, pgbench 1 client, prepared" "$b [$bmin-$bmax]"
+    printf '  %-70s %s\n' "Bgeom   PostGIS geometry <-> (degrees), pgbench" "$bg [$bgmin-$bgmax]"
+    printf '  %-70s %s\n' "Bsrv    PostGIS geography <->, 10,000 in one statement (no round trip)" "$bs [$bsmin-$bsmax]"
+    for c in $DIAG; do
+      read -r x xmin xmax < <(q "$c")
+      case $c in
+        Aapi) label="Aapi    diagnostic: lieux_search() with the API's defaults" ;;
+        Atxn) label="Atxn    diagnostic: lieux_search() in one read transaction" ;;
+        Asketch) label="Asketch diagnostic: 1 prepared statement, ids only" ;;
+        *) label=$c ;;
+      esac
+      printf '  %-70s %s\n' "$label" "$x [$xmin-$xmax]"
+    done
     echo "  ratio A/B $(ratio "$a" "$b") (target >= 10: $verdict), A/Bgeom $(ratio "$a" "$bg"), A/Bsrv $(ratio "$a" "$bs")"
     echo "  $scans"
     echo "$check" | sed 's/^/  /'
@@ -213,4 +217,5 @@ fi
   echo "knn benchmark - $(machine)"
   echo "PostgreSQL $pgv; load average during the runs: $(awk -F'\t' 'NR>1{print $5}' "$tsv" | cut -d' ' -f1 | stats | awk '{print "median " $1 ", min " $2 ", max " $3}')"
   cat "$report"
+  bin_check
 } | tee "$OUT/knn.txt"

@@ -23,6 +23,26 @@ die() { say "$(basename "$0"): $*"; exit 1; }
 
 need_bin() {
   [ -x "$BIN" ] && [ -f "$LIB" ] || (cd "$ROOT" && make -s) || die "build failed (make)"
+  BIN_ID=$(bin_id)
+}
+# Which binary was measured: short hash and time of build/passerelle. Another
+# `make` during a benchmark changes it: bin_check says so in the results.
+bin_id() { echo "$(md5sum <"$BIN" | cut -c1-10) $(date -r "$BIN" +%H:%M:%S)"; }
+bin_check() {
+  local now; now=$(bin_id)
+  [ "$now" = "$BIN_ID" ] && echo "binary: build/passerelle $BIN_ID" \
+    || echo "WARNING: build/passerelle changed during the benchmark ($BIN_ID -> $now)"
+}
+# pbin ARGS...: run build/passerelle, waiting while a concurrent `make` relinks it.
+pbin() {
+  local i rc
+  for i in 1 2 3 4 5 6 7 8 9 10; do
+    "$BIN" "$@" && return 0
+    rc=$?
+    [ "$rc" = 126 ] || [ "$rc" = 127 ] || return "$rc"
+    sleep 3
+  done
+  return "$rc"
 }
 
 # stale TARGET FILE... : is TARGET missing or older than one of the FILEs?
@@ -39,7 +59,7 @@ terr_db() {
   if stale "$db" "$BIN" "$SHARED/communes/communes.csv"; then
     say "bench: territoires -> $db"
     rm -f "$db" "$db-wal" "$db-shm"
-    (cd "$ROOT" && "$BIN" --db "$db" territoires import \
+    (cd "$ROOT" && pbin --db "$db" territoires import \
       --coords "$SHARED/communes/communes.csv") >/dev/null 2>"$DATA/territoires.log" \
       || say "bench: warning: territoires import failed (see $DATA/territoires.log); places will have no commune"
     sqlite3 "$db" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
@@ -56,9 +76,10 @@ real_db() {
     cp "$t" "$db"
     local f
     for f in "$SHARED"/lieux/*; do
-      "$BIN" --db "$db" lieux import "$f" --no-publish 2>/dev/null | tail -n 1 >&2
+      pbin --db "$db" lieux import "$f" --no-publish 2>"$DATA/real.log" | tail -n 1 >&2
+      [ "${PIPESTATUS[0]}" = 0 ] || { rm -f "$db"*; die "import of $f failed (see $DATA/real.log)"; }
     done
-    "$BIN" --db "$db" lieux dedup >&2
+    pbin --db "$db" lieux dedup >&2 || { rm -f "$db"*; die "lieux dedup failed"; }
     sqlite3 "$db" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
   fi
   echo "$db"
@@ -81,7 +102,8 @@ big_db() {
     say "bench: importing $n synthetic places -> $db"
     rm -f "$db" "$db-wal" "$db-shm"
     cp "$t" "$db"
-    "$BIN" --db "$db" lieux import "$csv" --source bench 2>/dev/null | tail -n 1 >&2
+    pbin --db "$db" lieux import "$csv" --source bench 2>"$DATA/big.log" | tail -n 1 >&2
+    [ "${PIPESTATUS[0]}" = 0 ] || { rm -f "$db"*; die "import of $csv failed (see $DATA/big.log)"; }
     sqlite3 "$db" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
   fi
   echo "$db"

@@ -8,9 +8,10 @@
 # and NAME.summary; this script adds bench/out/summary.txt. bench/out/ is
 # ignored by git. Needs: make (build/passerelle), scripts/setup.sh --bench
 # (wrk, nginx, PostgreSQL 15 + PostGIS 3), python3, sqlite3, perf (optional,
-# for the import profile). About 10 minutes on 2 cores.
+# for PROFILE=1). About 9 minutes on 2 cores.
 # Environment passed through: N, RUNS (import); RUNS, PGT, SIZES, DIAG (knn);
-# ROUNDS, DUR, THREADS (http); PROFILE (all); DEDUP_N (dedup, default 1000000).
+# ROUNDS, DUR, THREADS (http); DEDUP_N (dedup, default 1000000); PROFILE=1
+# adds perf profiles (import, knn, http: bench/out/*-profile.txt, ~+1.5 min).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 need_bin

@@ -143,7 +143,7 @@ static struct db d;
 static void test_nearest_equals_brute_force(void)
 {
     struct row expect[50];
-    int ok = 0, total = 300;
+    int ok = 0, total = 600;
     for (int i = 0; i < total; i++) {
         /* mostly metropolitan France, some overseas and far away points */
         double lat = i % 10 == 9 ? rnd(-25, 20) : rnd(42, 51);
@@ -151,10 +151,12 @@ static void test_nearest_equals_brute_force(void)
         struct lieux_query q = {.has_point = 1, .lat = lat, .lon = lon, .limit = 10};
         if (i % 3 == 1)
             q.limit = 1 + i % 40, q.offset = i % 7;
+        if (i % 5 == 2)
+            q.max_km = 20;
         struct lieux_results r;
         if (lieux_search(&d, &q, &r) < 0)
             break;
-        size_t nb = brute(lat, lon, NULL, NULL, 0, 0, expect, (size_t)(q.limit + q.offset));
+        size_t nb = brute(lat, lon, NULL, NULL, 0, q.max_km, expect, (size_t)(q.limit + q.offset));
         size_t off = (size_t)q.offset < nb ? (size_t)q.offset : nb;
         ok += same(&r, expect + off, nb - off);
         lieux_results_free(&r);

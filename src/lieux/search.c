@@ -17,6 +17,7 @@
 
 #include "base/buf.h"
 #include "lieux/horaires.h"
+#include "lieux/geoindex.h"
 #include "lieux/lieux_store.h"
 #include "territoires/geo.h"
 
@@ -318,10 +319,48 @@ static int fetch_hit(sqlite3_stmt *st, long long id, struct lieux_hit *h)
     return 1;
 }
 
-static sqlite3_stmt *prepare_fetch(struct db *d)
+/* Rows of results (provenance NULL: only a place's own page needs it). */
+static sqlite3_stmt *prepare_fetch(struct db *d, int with_provenance)
 {
-    return db_prepare(d, "SELECT commune_code, membres, provenance, " LIEUX_COLUMNS
-                         " FROM lieu WHERE pid = ?1");
+    return db_prepare_cached(d, with_provenance
+                                    ? "SELECT commune_code, membres, provenance, " LIEUX_COLUMNS
+                                      " FROM lieu WHERE pid = ?1"
+                                    : "SELECT commune_code, membres, NULL, " LIEUX_COLUMNS
+                                      " FROM lieu WHERE pid = ?1");
+}
+
+/* A plain "nearest places" query, which the in-memory grid answers. */
+static int nearest_only(const struct lieux_query *q)
+{
+    if (!q->has_point || q->text || q->niveau || q->open != SEARCH_OPEN_ANY)
+        return 0;
+    for (int f = 0; f < LF__COUNT; f++)
+        if (q->filters[f][0])
+            return 0;
+    return 1;
+}
+
+/* Nearest places from the grid index into c (sorted). */
+static int nearest_from_index(struct db *d, const struct lieux_query *q, size_t need,
+                              struct cands *c)
+{
+    struct geoindex *g = geoindex_get(d);
+    if (!g)
+        return -1;
+    struct geoindex_hit *h = malloc((need ? need : 1) * sizeof *h);
+    c->v = malloc((need ? need : 1) * sizeof *c->v);
+    if (!h || !c->v) {
+        free(h);
+        snprintf(d->err, sizeof d->err, "out of memory");
+        return -1;
+    }
+    c->cap = need ? need : 1;
+    long n = geoindex_nearest(g, q->lat, q->lon, need, q->max_km, q->include_private, h);
+    for (long i = 0; i < n; i++)
+        c->v[i] = (struct cand){h[i].id, h[i].km};
+    c->n = n > 0 ? (size_t)n : 0;
+    free(h);
+    return 0;
 }
 
 int lieux_search(struct db *d, const struct lieux_query *q, struct lieux_results *out)
@@ -334,7 +373,10 @@ int lieux_search(struct db *d, const struct lieux_query *q, struct lieux_results
     size_t need = (size_t)limit + (size_t)offset;
     struct cands c = {0};
     int rc = -1;
-    if (q->has_point) {
+    if (nearest_only(q)) {
+        if (nearest_from_index(d, q, need, &c) < 0)
+            goto done;
+    } else if (q->has_point) {
         /* Grow the radius until enough matches lie within it. */
         for (double r = 4;; r *= 2) {
             int last = r > 2500 || (q->max_km > 0 && r >= q->max_km);
@@ -353,13 +395,31 @@ int lieux_search(struct db *d, const struct lieux_query *q, struct lieux_results
     size_t first = (size_t)offset < c.n ? (size_t)offset : c.n;
     size_t count = c.n - first < (size_t)limit ? c.n - first : (size_t)limit;
     out->v = calloc(count ? count : 1, sizeof *out->v);
-    sqlite3_stmt *st = out->v ? prepare_fetch(d) : NULL;
-    if (!st)
+    if (!out->v)
         goto done;
+    if (q->ids_only) {
+        for (size_t i = 0; i < count; i++) {
+            out->v[i].id = c.v[first + i].id;
+            out->v[i].km = c.v[first + i].km;
+        }
+        out->n = count;
+        rc = 0;
+        goto done;
+    }
+    /* One read transaction for all the rows: one lock instead of one per row. */
+    int own_txn = sqlite3_get_autocommit(d->h) && db_exec(d, "BEGIN") == 0;
+    sqlite3_stmt *st = prepare_fetch(d, 0);
+    if (!st) {
+        if (own_txn)
+            db_exec(d, "COMMIT");
+        goto done;
+    }
     for (size_t i = 0; i < count; i++) {
         int got = fetch_hit(st, c.v[first + i].id, &out->v[out->n]);
         if (got < 0) {
-            sqlite3_finalize(st);
+            db_release(d, st);
+            if (own_txn)
+                db_exec(d, "COMMIT");
             goto done;
         }
         if (got) {
@@ -367,7 +427,9 @@ int lieux_search(struct db *d, const struct lieux_query *q, struct lieux_results
             out->n++;
         }
     }
-    sqlite3_finalize(st);
+    db_release(d, st);
+    if (own_txn)
+        db_exec(d, "COMMIT");
     rc = 0;
 done:
     free(c.v);
@@ -388,7 +450,7 @@ int lieux_get(struct db *d, long long id, struct lieux_hit *hit, char **provenan
 {
     memset(hit, 0, sizeof *hit);
     hit->km = -1;
-    sqlite3_stmt *st = prepare_fetch(d);
+    sqlite3_stmt *st = prepare_fetch(d, provenance != NULL);
     if (!st)
         return -1;
     int got = fetch_hit(st, id, hit);
@@ -396,6 +458,6 @@ int lieux_get(struct db *d, long long id, struct lieux_hit *hit, char **provenan
         const char *p = (const char *)sqlite3_column_text(st, 2);
         *provenance = p ? strdup(p) : NULL;
     }
-    sqlite3_finalize(st);
+    db_release(d, st);
     return got;
 }

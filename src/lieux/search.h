@@ -36,6 +36,7 @@ struct lieux_query {
     time_t now;             /* for SEARCH_OPEN_NOW (local time of Paris) */
     int wday, from_min, to_min; /* for SEARCH_OPEN_DURING (0 = Sunday) */
     int include_private;
+    int ids_only;           /* fill only id and km of hits (no row read) */
     int limit, offset;      /* limit 0 -> 20 */
 };
 

@@ -71,6 +71,49 @@ sqlite3_stmt *db_prepare(struct db *d, const char *sql)
     return st;
 }
 
+sqlite3_stmt *db_prepare_cached(struct db *d, const char *sql)
+{
+    int victim = -1;
+    for (int i = 0; i < DB_STMT_CACHE; i++) {
+        struct db_cached_stmt *c = &d->cache[i];
+        if (c->sql && !c->busy && strcmp(c->sql, sql) == 0) {
+            c->busy = 1;
+            c->used = ++d->clock;
+            return c->st;
+        }
+        if (!c->busy && (victim < 0 || !c->sql || (d->cache[victim].sql && c->used < d->cache[victim].used)))
+            victim = i;
+    }
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v3(d->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+        db_fail(d, "prepare");
+        return NULL;
+    }
+    char *copy = victim >= 0 ? strdup(sql) : NULL;
+    if (!copy)
+        return st; /* not cached: db_release() finalizes it */
+    struct db_cached_stmt *c = &d->cache[victim];
+    sqlite3_finalize(c->st);
+    free(c->sql);
+    *c = (struct db_cached_stmt){copy, st, 1, ++d->clock};
+    return st;
+}
+
+void db_release(struct db *d, sqlite3_stmt *st)
+{
+    if (!st)
+        return;
+    for (int i = 0; i < DB_STMT_CACHE; i++) {
+        if (d->cache[i].st == st) {
+            sqlite3_reset(st);
+            sqlite3_clear_bindings(st);
+            d->cache[i].busy = 0;
+            return;
+        }
+    }
+    sqlite3_finalize(st);
+}
+
 int db_bind_text(sqlite3_stmt *st, int i, const char *s)
 {
     if (!s || !*s)
@@ -174,6 +217,17 @@ fail:;
 
 void db_close(struct db *d)
 {
+    for (int i = 0; i < DB_EXT__COUNT; i++) {
+        if (d->ext[i] && d->ext_free[i])
+            d->ext_free[i](d->ext[i]);
+        d->ext[i] = NULL;
+    }
+    for (int i = 0; i < DB_STMT_CACHE; i++) {
+        sqlite3_finalize(d->cache[i].st);
+        free(d->cache[i].sql);
+        d->cache[i].st = NULL;
+        d->cache[i].sql = NULL;
+    }
     if (d->h)
         sqlite3_close_v2(d->h);
     d->h = NULL;

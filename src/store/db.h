@@ -13,9 +13,24 @@
 #define STORE_DB_H
 #include <sqlite3.h>
 
+#define DB_STMT_CACHE 24
+
+/* Slots for a domain's per-connection cache (e.g. the places' spatial
+ * index), released by db_close() with their free function. */
+enum db_ext { DB_EXT_LIEUX_GEO, DB_EXT__COUNT };
+
 struct db {
     sqlite3 *h;
     char err[256];
+    struct db_cached_stmt {
+        char *sql;
+        sqlite3_stmt *st;
+        int busy;
+        unsigned long used;
+    } cache[DB_STMT_CACHE];
+    unsigned long clock;
+    void *ext[DB_EXT__COUNT];
+    void (*ext_free[DB_EXT__COUNT])(void *);
 };
 
 /* Open `path` (":memory:" allowed). Returns 0 or -1 with d->err set; on
@@ -32,6 +47,13 @@ void db_rollback(struct db *d);  /* cannot fail visibly; logs into d->err */
 
 /* Prepare a statement; returns NULL with d->err set on error. */
 sqlite3_stmt *db_prepare(struct db *d, const char *sql);
+/* A prepared statement kept for reuse on this connection (hot paths:
+ * searches run the same SQL again and again). The statement is lent to the
+ * caller until db_release(), which resets it and clears its bindings.
+ * Returns NULL with d->err set on error. */
+sqlite3_stmt *db_prepare_cached(struct db *d, const char *sql);
+void db_release(struct db *d, sqlite3_stmt *st);
+
 /* Record sqlite's current error message into d->err with a prefix; returns -1. */
 int db_fail(struct db *d, const char *what);
 
