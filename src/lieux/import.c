@@ -91,6 +91,7 @@ struct importer {
     const struct import_opts *o;
     struct import_stats *st;
     struct mapping *map;
+    struct commune_resolver *communes; /* NULL when no territories are loaded */
     struct lieux_writer w;
     struct idset ids;
     struct lieu l;
@@ -232,7 +233,12 @@ static int import_row(struct importer *im, const struct mapping_row *row, long r
     char hash[17];
     row_hash(&im->l, hash);
     enum lieux_upsert_result res;
-    if (lieux_writer_upsert(&im->w, &im->l, hash, &res) < 0)
+    const char *commune = im->communes
+                              ? territoires_resolver_find(im->communes, im->l.f[LF_CODE_INSEE],
+                                                          im->l.f[LF_CODE_POSTAL],
+                                                          im->l.f[LF_COMMUNE])
+                              : NULL;
+    if (lieux_writer_upsert(&im->w, &im->l, hash, commune, &res) < 0)
         return -1;
     st->imported++;
     if (res == LIEUX_NEW)
@@ -284,6 +290,11 @@ static int begin_rows(struct importer *im, const char *const *cols, size_t ncols
         return -1;
     }
     st->run_id = im->w.run_id;
+    im->communes = territoires_resolver_load(im->d);
+    if (!im->communes) {
+        snprintf(im->err, im->errlen, "%s", im->d->err);
+        return -1;
+    }
     return 0;
 }
 
@@ -490,9 +501,10 @@ static void fold_commune_name(const char *s, char *out, size_t n)
 }
 
 /* Last resort for a row's commune: the commune whose contour contains the
- * point; else its name within the postcode's département (a CEDEX or wrong
- * postcode, "ST" for "Saint"), accepting only an exact match of the folded,
- * expanded names. */
+ * point; else its name, current or former, within the postcode's
+ * département (a CEDEX or wrong postcode, "ST" for "Saint"); else a commune
+ * of the postcode whose name starts with the given one ("Sarlat" for
+ * Sarlat-la-Canéda). */
 static int resolve_row(void *ctx, const struct unresolved_row *r)
 {
     struct importer *im = ctx;
@@ -506,18 +518,11 @@ static int resolve_row(void *ctx, const struct unresolved_row *r)
     }
     if (!r->commune || !r->code_postal || strlen(r->code_postal) != 5)
         return 0;
-    char want[256], q[300], got[256];
+    char want[256], dep[4];
     fold_commune_name(r->commune, want, sizeof want);
-    int dep_len = strncmp(r->code_postal, "97", 2) == 0 ? 3 : 2;
-    snprintf(q, sizeof q, "%s %.*s", want, dep_len, r->code_postal);
-    struct territoire_commune c[5];
-    int n = territoires_search_communes(im->d, q, c, 5);
-    for (int k = 0; k < n; k++) {
-        fold_commune_name(c[k].nom, got, sizeof got);
-        if (strcmp(got, want) == 0)
-            return lieux_writer_set_commune(&im->w, r->rowid, c[k].code);
-    }
-    return n < 0 ? -1 : 0;
+    snprintf(dep, sizeof dep, "%.*s", strncmp(r->code_postal, "97", 2) == 0 ? 3 : 2, r->code_postal);
+    const char *found = territoires_resolver_find_name(im->communes, dep, want);
+    return found ? lieux_writer_set_commune(&im->w, r->rowid, found) : 0;
 }
 
 static const char *encoding_name(enum text_encoding e)
@@ -559,6 +564,9 @@ int lieux_import_buffer(struct db *d, const char *name, const char *data, size_t
 
     struct importer im = {.d = d, .name = name, .o = o, .st = st, .err = err, .errlen = errlen};
     int rc = -1;
+    /* A whole import is one transaction: give it room in memory so pages
+     * are not spilled to the WAL and read back (the default is restored). */
+    db_exec(d, "PRAGMA cache_size=-262144");
     if (db_begin(d) < 0) {
         snprintf(err, errlen, "%s", d->err);
         goto out;
@@ -566,9 +574,9 @@ int lieux_import_buffer(struct db *d, const char *name, const char *data, size_t
     if ((json ? import_json(&im, utf8, ulen) : import_csv(&im, utf8, ulen)) < 0)
         goto rollback;
     long retired = 0;
-    if (lieux_writer_resolve_communes(&im.w, &st->unresolved) < 0 ||
+    if (lieux_writer_count_unresolved(&im.w, &st->unresolved) < 0 ||
         (st->unresolved && lieux_writer_each_unresolved(&im.w, resolve_row, &im) < 0) ||
-        (st->unresolved && lieux_writer_resolve_communes(&im.w, &st->unresolved) < 0) ||
+        (st->unresolved && lieux_writer_count_unresolved(&im.w, &st->unresolved) < 0) ||
         lieux_writer_retire_unseen(&im.w, &retired) < 0 ||
         lieux_writer_close(&im.w, st->rows, st->imported, st->rejected, st->unchanged, retired) < 0)
         goto dberr;
@@ -589,9 +597,11 @@ rollback:
     lieux_writer_discard(&im.w);
     db_rollback(d);
 out:
+    db_exec(d, "PRAGMA cache_size=-32768");
     if (im.bar_shown && rc < 0)
         fputc('\n', stderr);
     mapping_free(im.map);
+    territoires_resolver_free(im.communes);
     idset_free(&im.ids);
     lieu_clear(&im.l);
     lieu_issues_free(&im.is);

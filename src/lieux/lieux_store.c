@@ -53,12 +53,14 @@ int lieux_writer_open(struct lieux_writer *w, struct db *d, const char *source, 
     }
     buf_printf(&sql,
                "INSERT INTO lieu_source(source_name, source_id, row_hash, %s, lat, lon, "
-               "import_id, first_seen, last_seen) VALUES (?1, ?2, ?3%s, ?%d, ?%d, ?%d, ?%d, ?%d) "
+               "import_id, first_seen, last_seen, commune_code) "
+               "VALUES (?1, ?2, ?3%s, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d) "
                "ON CONFLICT(source_name, source_id) DO UPDATE SET %s row_hash = excluded.row_hash, "
                "lat = excluded.lat, lon = excluded.lon, import_id = excluded.import_id, "
-               "last_seen = excluded.last_seen, retired_at = NULL, commune_code = NULL",
+               "last_seen = excluded.last_seen, retired_at = NULL, "
+               "commune_code = excluded.commune_code",
                LIEUX_COLUMNS, vals.s, LF__COUNT + 4, LF__COUNT + 5, LF__COUNT + 6,
-               LF__COUNT + 7, LF__COUNT + 7, set.s);
+               LF__COUNT + 7, LF__COUNT + 7, LF__COUNT + 8, set.s);
     int bad = sql.oom || vals.oom || set.oom;
     if (!bad)
         w->upsert = db_prepare(d, sql.s);
@@ -81,7 +83,7 @@ int lieux_writer_open(struct lieux_writer *w, struct db *d, const char *source, 
 }
 
 int lieux_writer_upsert(struct lieux_writer *w, const struct lieu *l, const char *hash,
-                        enum lieux_upsert_result *res)
+                        const char *commune_code, enum lieux_upsert_result *res)
 {
     const char *id = lieu_get(l, LF_ID);
     sqlite3_reset(w->get_hash);
@@ -120,6 +122,7 @@ int lieux_writer_upsert(struct lieux_writer *w, const struct lieu *l, const char
     }
     sqlite3_bind_int64(st, LF__COUNT + 6, w->run_id);
     sqlite3_bind_text(st, LF__COUNT + 7, w->now, -1, SQLITE_STATIC);
+    db_bind_text(st, LF__COUNT + 8, commune_code);
     return sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(w->d, "upsert lieu_source");
 }
 
@@ -176,51 +179,11 @@ int lieux_writer_retire_unseen(struct lieux_writer *w, long *n)
                        "AND import_id IS NOT ?2 AND retired_at IS NULL", n);
 }
 
-int lieux_writer_resolve_communes(struct lieux_writer *w, long *unresolved)
+int lieux_writer_count_unresolved(struct lieux_writer *w, long *unresolved)
 {
-    static const char *const steps[] = {
-        /* 1. a current code */
-        "UPDATE lieu_source SET commune_code = code_insee WHERE source_name = ?1 "
-        "AND import_id = ?2 AND commune_code IS NULL AND ?3 IS NOT NULL "
-        "AND code_insee IN (SELECT code FROM commune)",
-        /* 2. an old, delegated or arrondissement code */
-        "UPDATE lieu_source SET commune_code = (SELECT commune FROM commune_ancien_code "
-        "WHERE ancien_code = lieu_source.code_insee) WHERE source_name = ?1 AND import_id = ?2 "
-        "AND commune_code IS NULL AND ?3 IS NOT NULL",
-        /* 3. postcode and name */
-        "UPDATE lieu_source SET commune_code = (SELECT c.code FROM commune_code_postal p "
-        "JOIN commune c ON c.code = p.commune WHERE p.code_postal = lieu_source.code_postal "
-        "AND c.nom_fold = passerelle_fold(lieu_source.commune) LIMIT 1) "
-        "WHERE source_name = ?1 AND import_id = ?2 AND commune_code IS NULL AND ?3 IS NOT NULL",
-        /* 4. postcode and a name that starts like the commune's ("MARSEILLE 11") */
-        "UPDATE lieu_source SET commune_code = (SELECT c.code FROM commune_code_postal p "
-        "JOIN commune c ON c.code = p.commune WHERE p.code_postal = lieu_source.code_postal "
-        "AND passerelle_fold(lieu_source.commune) LIKE c.nom_fold || '%' "
-        "ORDER BY length(c.nom_fold) DESC LIMIT 1) "
-        "WHERE source_name = ?1 AND import_id = ?2 AND commune_code IS NULL AND ?3 IS NOT NULL",
-        /* 5. a merged or delegated commune's former name, in the département */
-        "UPDATE lieu_source SET commune_code = (SELECT a.commune FROM commune_ancien_code a "
-        "JOIN commune c ON c.code = a.commune WHERE a.nom IS NOT NULL "
-        "AND passerelle_fold(a.nom) = passerelle_fold(lieu_source.commune) "
-        "AND c.departement = substr(lieu_source.code_postal, 1, length(c.departement)) LIMIT 1) "
-        "WHERE source_name = ?1 AND import_id = ?2 AND commune_code IS NULL AND ?3 IS NOT NULL",
-        /* 6. a short form of the name within the postcode ("Sarlat" for Sarlat-la-Canéda) */
-        "UPDATE lieu_source SET commune_code = (SELECT c.code FROM commune_code_postal p "
-        "JOIN commune c ON c.code = p.commune WHERE p.code_postal = lieu_source.code_postal "
-        "AND c.nom_fold LIKE passerelle_fold(lieu_source.commune) || ' %' "
-        "ORDER BY c.population DESC LIMIT 1) "
-        "WHERE source_name = ?1 AND import_id = ?2 AND commune_code IS NULL AND ?3 IS NOT NULL "
-        "AND length(passerelle_fold(commune)) >= 4",
-        /* 7. a postcode served by a single commune */
-        "UPDATE lieu_source SET commune_code = (SELECT min(p.commune) FROM commune_code_postal p "
-        "WHERE p.code_postal = lieu_source.code_postal HAVING count(*) = 1) "
-        "WHERE source_name = ?1 AND import_id = ?2 AND commune_code IS NULL AND ?3 IS NOT NULL",
-    };
-    for (size_t i = 0; i < sizeof steps / sizeof *steps; i++)
-        if (exec_run(w, steps[i], NULL) < 0)
-            return -1;
-    sqlite3_stmt *st = db_prepare(w->d, "SELECT count(*) FROM lieu_source WHERE source_name = ?1 "
-                                        "AND import_id = ?2 AND commune_code IS NULL");
+    sqlite3_stmt *st = db_prepare(w->d, "SELECT count(*) FROM lieu_source INDEXED BY "
+                                        "lieu_source_commune WHERE commune_code IS NULL "
+                                        "AND source_name = ?1 AND import_id = ?2");
     if (!st)
         return -1;
     sqlite3_bind_text(st, 1, w->source, -1, SQLITE_STATIC);
@@ -230,23 +193,14 @@ int lieux_writer_resolve_communes(struct lieux_writer *w, long *unresolved)
     return 0;
 }
 
-void lieux_writer_discard(struct lieux_writer *w)
-{
-    sqlite3_finalize(w->get_hash);
-    sqlite3_finalize(w->upsert);
-    sqlite3_finalize(w->touch);
-    sqlite3_finalize(w->issue);
-    w->get_hash = w->upsert = w->touch = w->issue = NULL;
-}
-
 int lieux_writer_each_unresolved(struct lieux_writer *w,
                                  int (*fn)(void *ctx, const struct unresolved_row *row),
                                  void *ctx)
 {
     sqlite3_stmt *st = db_prepare(w->d, "SELECT rowid, commune, code_postal, lat, lon "
-                                        "FROM lieu_source "
-                                        "WHERE source_name = ?1 AND import_id = ?2 "
-                                        "AND commune_code IS NULL");
+                                        "FROM lieu_source INDEXED BY lieu_source_commune "
+                                        "WHERE commune_code IS NULL "
+                                        "AND source_name = ?1 AND import_id = ?2");
     if (!st)
         return -1;
     sqlite3_bind_text(st, 1, w->source, -1, SQLITE_STATIC);
@@ -273,6 +227,15 @@ int lieux_writer_set_commune(struct lieux_writer *w, long long rowid, const char
     int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(w->d, "set commune");
     sqlite3_finalize(st);
     return rc;
+}
+
+void lieux_writer_discard(struct lieux_writer *w)
+{
+    sqlite3_finalize(w->get_hash);
+    sqlite3_finalize(w->upsert);
+    sqlite3_finalize(w->touch);
+    sqlite3_finalize(w->issue);
+    w->get_hash = w->upsert = w->touch = w->issue = NULL;
 }
 
 int lieux_writer_close(struct lieux_writer *w, long rows, long imported, long rejected,

@@ -27,20 +27,19 @@ enum lieux_upsert_result { LIEUX_UNCHANGED, LIEUX_NEW, LIEUX_UPDATED };
 /* Start an import run row; fills w (statements prepared). */
 int lieux_writer_open(struct lieux_writer *w, struct db *d, const char *source, const char *file,
                       const char *format, const char *encoding, const char *now);
-/* Insert or update one place of the run's source, keyed on (source, id). */
+/* Insert or update one place of the run's source, keyed on (source, id),
+ * with its current commune when already known (NULL: resolved later by
+ * lieux_writer_resolve_communes()). */
 int lieux_writer_upsert(struct lieux_writer *w, const struct lieu *l, const char *hash,
-                        enum lieux_upsert_result *res);
+                        const char *commune_code, enum lieux_upsert_result *res);
 /* Record one issue of row `row` (1-based data row) at input line `line`. */
 int lieux_writer_issue(struct lieux_writer *w, long row, long line, const char *record_id,
                        const struct lieu_issue *is);
 /* Mark the source's places absent from this run as retired; *n gets count. */
 int lieux_writer_retire_unseen(struct lieux_writer *w, long *n);
-/* Resolve commune_code of this run's rows from code_insee, old codes,
- * postcode + name, or a postcode with a single commune. *unresolved gets
- * the number of rows left without a commune. */
-int lieux_writer_resolve_communes(struct lieux_writer *w, long *unresolved);
-/* Release the statements without writing anything (the import failed). */
-void lieux_writer_discard(struct lieux_writer *w);
+/* Number of this run's rows still without a commune (the import resolves
+ * communes in memory, see territoires_resolver_find()). */
+int lieux_writer_count_unresolved(struct lieux_writer *w, long *unresolved);
 /* A row of this run still without a commune. has_coords says whether
  * lat/lon are set. */
 struct unresolved_row {
@@ -55,6 +54,8 @@ int lieux_writer_each_unresolved(struct lieux_writer *w,
                                  void *ctx);
 /* Set the commune of one row. */
 int lieux_writer_set_commune(struct lieux_writer *w, long long rowid, const char *code);
+/* Release the statements without writing anything (the import failed). */
+void lieux_writer_discard(struct lieux_writer *w);
 /* Write the run's counters and finish time, and release the statements. */
 int lieux_writer_close(struct lieux_writer *w, long rows, long imported, long rejected,
                        long unchanged, long retired);

@@ -374,7 +374,8 @@ int lieux_search(struct db *d, const struct lieux_query *q, struct lieux_results
     struct cands c = {0};
     int rc = -1;
     if (nearest_only(q)) {
-        if (nearest_from_index(d, q, need, &c) < 0)
+        /* One more than the page, so callers know whether a next page exists. */
+        if (nearest_from_index(d, q, need + 1, &c) < 0)
             goto done;
     } else if (q->has_point) {
         /* Grow the radius until enough matches lie within it. */

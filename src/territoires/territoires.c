@@ -874,3 +874,205 @@ int territoires_commune_at(struct db *d, double lat, double lon, char out[6])
     sqlite3_finalize(st);
     return found;
 }
+
+/* ---- in-memory resolver for bulk imports ---- */
+
+struct code_map {
+    char from[6], to[6];
+};
+
+struct cp_entry {
+    char cp[6], code[6];
+    char nom[96]; /* folded */
+};
+
+static void resolver_col(sqlite3_stmt *st, int c, char *out, size_t n);
+
+/* A current or former commune name (folded) and the current commune. */
+struct name_entry {
+    char nom[96];
+    char code[6], dep[4];
+};
+
+struct commune_resolver {
+    struct code_map *codes;
+    size_t ncodes;
+    struct cp_entry *cps;
+    size_t ncps;
+    struct name_entry *names; /* sorted by nom */
+    size_t nnames;
+};
+
+static int cmp_name_entry(const void *a, const void *b)
+{
+    return strcmp(((const struct name_entry *)a)->nom, ((const struct name_entry *)b)->nom);
+}
+
+static void fill_name(sqlite3_stmt *st, void *p)
+{
+    struct name_entry *e = p;
+    resolver_col(st, 0, e->nom, sizeof e->nom);
+    resolver_col(st, 1, e->code, sizeof e->code);
+    resolver_col(st, 2, e->dep, sizeof e->dep);
+}
+
+static int cmp_code_map(const void *a, const void *b)
+{
+    return strcmp(((const struct code_map *)a)->from, ((const struct code_map *)b)->from);
+}
+
+static int cmp_cp_entry(const void *a, const void *b)
+{
+    return strcmp(((const struct cp_entry *)a)->cp, ((const struct cp_entry *)b)->cp);
+}
+
+static int load_rows(struct db *d, const char *sql, void **v, size_t *n, size_t size,
+                     void (*fill)(sqlite3_stmt *, void *))
+{
+    sqlite3_stmt *st = db_prepare(d, sql);
+    if (!st)
+        return -1;
+    size_t cap = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 8192;
+            void *p = realloc(*v, cap * size);
+            if (!p) {
+                sqlite3_finalize(st);
+                snprintf(d->err, sizeof d->err, "out of memory");
+                return -1;
+            }
+            *v = p;
+        }
+        fill(st, (char *)*v + *n * size);
+        (*n)++;
+    }
+    sqlite3_finalize(st);
+    return 0;
+}
+
+static void resolver_col(sqlite3_stmt *st, int c, char *out, size_t n)
+{
+    const char *s = (const char *)sqlite3_column_text(st, c);
+    snprintf(out, n, "%s", s ? s : "");
+}
+
+static void fill_code(sqlite3_stmt *st, void *p)
+{
+    struct code_map *m = p;
+    resolver_col(st, 0, m->from, sizeof m->from);
+    resolver_col(st, 1, m->to, sizeof m->to);
+}
+
+static void fill_cp(sqlite3_stmt *st, void *p)
+{
+    struct cp_entry *e = p;
+    resolver_col(st, 0, e->cp, sizeof e->cp);
+    resolver_col(st, 1, e->code, sizeof e->code);
+    resolver_col(st, 2, e->nom, sizeof e->nom);
+}
+
+struct commune_resolver *territoires_resolver_load(struct db *d)
+{
+    struct commune_resolver *r = calloc(1, sizeof *r);
+    if (!r) {
+        snprintf(d->err, sizeof d->err, "out of memory");
+        return NULL;
+    }
+    /* Current codes first so that they win over an old code that equals them. */
+    if (load_rows(d, "SELECT code, code FROM commune UNION ALL "
+                     "SELECT ancien_code, commune FROM commune_ancien_code "
+                     "WHERE ancien_code NOT IN (SELECT code FROM commune)",
+                  (void **)&r->codes, &r->ncodes, sizeof *r->codes, fill_code) < 0 ||
+        load_rows(d, "SELECT p.code_postal, c.code, c.nom_fold FROM commune_code_postal p "
+                     "JOIN commune c ON c.code = p.commune",
+                  (void **)&r->cps, &r->ncps, sizeof *r->cps, fill_cp) < 0 ||
+        load_rows(d, "SELECT nom_fold, code, departement FROM commune UNION ALL "
+                     "SELECT passerelle_fold(a.nom), a.commune, c.departement "
+                     "FROM commune_ancien_code a JOIN commune c ON c.code = a.commune "
+                     "WHERE a.nom IS NOT NULL",
+                  (void **)&r->names, &r->nnames, sizeof *r->names, fill_name) < 0) {
+        territoires_resolver_free(r);
+        return NULL;
+    }
+    if (r->ncodes)
+        qsort(r->codes, r->ncodes, sizeof *r->codes, cmp_code_map);
+    if (r->ncps)
+        qsort(r->cps, r->ncps, sizeof *r->cps, cmp_cp_entry);
+    if (r->nnames)
+        qsort(r->names, r->nnames, sizeof *r->names, cmp_name_entry);
+    return r;
+}
+
+void territoires_resolver_free(struct commune_resolver *r)
+{
+    if (!r)
+        return;
+    free(r->codes);
+    free(r->cps);
+    free(r->names);
+    free(r);
+}
+
+const char *territoires_resolver_find(const struct commune_resolver *r, const char *code_insee,
+                                      const char *code_postal, const char *nom)
+{
+    if (code_insee && *code_insee && r->ncodes) {
+        struct code_map key;
+        snprintf(key.from, sizeof key.from, "%s", code_insee);
+        const struct code_map *m = bsearch(&key, r->codes, r->ncodes, sizeof key, cmp_code_map);
+        if (m)
+            return m->to;
+    }
+    if (!code_postal || !*code_postal || !r->ncps)
+        return NULL;
+    struct cp_entry key;
+    snprintf(key.cp, sizeof key.cp, "%s", code_postal);
+    const struct cp_entry *e = bsearch(&key, r->cps, r->ncps, sizeof key, cmp_cp_entry);
+    if (!e)
+        return NULL;
+    while (e > r->cps && strcmp(e[-1].cp, key.cp) == 0)
+        e--;
+    const struct cp_entry *end = e;
+    while (end < r->cps + r->ncps && strcmp(end->cp, key.cp) == 0)
+        end++;
+    char f[256] = "";
+    if (nom)
+        text_fold(nom, f, sizeof f);
+    const struct cp_entry *best = NULL, *longer = NULL;
+    size_t best_len = 0, flen = strlen(f);
+    for (const struct cp_entry *p = e; p < end; p++) {
+        size_t len = strlen(p->nom);
+        if (strcmp(p->nom, f) == 0)
+            return p->code;
+        if (len > best_len && strncmp(f, p->nom, len) == 0) {
+            best = p;
+            best_len = len;
+        }
+        if (!longer && flen >= 4 && strncmp(p->nom, f, flen) == 0 && p->nom[flen] == ' ')
+            longer = p;
+    }
+    if (best)
+        return best->code;
+    if (end - e == 1)
+        return e->code;
+    return longer ? longer->code : NULL;
+}
+
+const char *territoires_resolver_find_name(const struct commune_resolver *r, const char *dep,
+                                           const char *nom_fold)
+{
+    if (!r->nnames || !nom_fold || !*nom_fold)
+        return NULL;
+    struct name_entry key;
+    snprintf(key.nom, sizeof key.nom, "%s", nom_fold);
+    const struct name_entry *e = bsearch(&key, r->names, r->nnames, sizeof key, cmp_name_entry);
+    if (!e)
+        return NULL;
+    while (e > r->names && strcmp(e[-1].nom, key.nom) == 0)
+        e--;
+    for (; e < r->names + r->nnames && strcmp(e->nom, key.nom) == 0; e++)
+        if (!dep || strcmp(e->dep, dep) == 0)
+            return e->code;
+    return NULL;
+}

@@ -177,6 +177,25 @@ char *territoires_contour(struct db *d, enum territoire_niveau niveau, const cha
  * 0 when none (or no contours are loaded), -1 on error. */
 int territoires_commune_at(struct db *d, double lat, double lon, char out[6]);
 
+/* In-memory resolver for bulk imports: every current and old commune code,
+ * and every (postcode, commune, folded name), loaded once (~40,000 rows).
+ * territoires_resolver_find() applies, in order: the INSEE code (current
+ * or old), the postcode with the exact folded name, the postcode with the
+ * longest commune name the given name starts with ("MARSEILLE 11"), a
+ * postcode served by one commune, a commune of the postcode whose name
+ * starts with the given one ("Sarlat" for Sarlat-la-Canéda). Returns the current code (borrowed from
+ * the resolver) or NULL. Load returns NULL with d->err; free with
+ * territoires_resolver_free(). */
+struct commune_resolver;
+struct commune_resolver *territoires_resolver_load(struct db *d);
+const char *territoires_resolver_find(const struct commune_resolver *r, const char *code_insee,
+                                      const char *code_postal, const char *nom);
+void territoires_resolver_free(struct commune_resolver *r);
+/* A current commune by a folded name, current or former (merged,
+ * delegated), within département dep (NULL: anywhere). Borrowed or NULL. */
+const char *territoires_resolver_find_name(const struct commune_resolver *r, const char *dep,
+                                           const char *nom_fold);
+
 /* ---- operators' command line (territoires.c) ----
  *   territoires import [--cog DIR] [--coords FILE] [--contours DIR]
  *   territoires show [NIVEAU] CODE
