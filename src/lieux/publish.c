@@ -143,19 +143,41 @@ static int load_overrides(struct db *d, const struct loaded *ld, struct dedup_ov
     return 0;
 }
 
-/* JSON object: field -> source name that gave it. Returns malloc'd text. */
+/* Append s as a JSON string. */
+static void json_str(struct buf *b, const char *s)
+{
+    buf_putc(b, '"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            buf_printf(b, "\\%c", *p);
+        else if (*p < 0x20)
+            buf_printf(b, "\\u%04x", *p);
+        else
+            buf_putc(b, (char)*p);
+    }
+    buf_putc(b, '"');
+}
+
+/* JSON object: field -> source name that gave it, in the standard's field
+ * order. Returns malloc'd text, or NULL when memory runs out. */
 static char *provenance_json(const int prov[LF__COUNT], const struct dedup_rec *const *m)
 {
-    json_t *o = json_object();
+    struct buf b = BUF_INIT;
+    buf_putc(&b, '{');
+    int first = 1;
     for (int f = 0; f < LF__COUNT; f++) {
         if (prov[f] == DEDUP_PROV_NONE)
             continue;
         const char *src = prov[f] >= 0 ? m[prov[f]]->source : "plusieurs sources";
-        json_object_set_new(o, lieu_field_info((enum lieu_field)f)->name, json_string(src));
+        if (!first)
+            buf_putc(&b, ',');
+        first = 0;
+        json_str(&b, lieu_field_info((enum lieu_field)f)->name);
+        buf_putc(&b, ':');
+        json_str(&b, src ? src : "");
     }
-    char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-    json_decref(o);
-    return s;
+    buf_putc(&b, '}');
+    return buf_take(&b);
 }
 
 struct writer {
@@ -254,11 +276,15 @@ static int write_pairs(struct db *d, struct writer *w, const struct loaded *ld,
 static int prepare_writer(struct db *d, struct writer *w)
 {
     struct buf sql = BUF_INIT;
+    /* The commune's territories are looked up by primary key as rows go in. */
     buf_puts(&sql, "INSERT INTO lieu(pid, " LIEUX_COLUMNS ", lat, lon, commune_code, provenance, "
-                   "membres, prive) VALUES (?1");
+                   "membres, prive, departement, region, epci) VALUES (?1");
     for (int i = 2; i <= LF__COUNT + 7; i++)
         buf_printf(&sql, ", ?%d", i);
-    buf_puts(&sql, ")");
+    buf_printf(&sql, ", (SELECT departement FROM commune WHERE code = ?%d), "
+                     "(SELECT region FROM commune WHERE code = ?%d), "
+                     "(SELECT epci FROM commune WHERE code = ?%d))",
+               LF__COUNT + 4, LF__COUNT + 4, LF__COUNT + 4);
     w->lieu = sql.oom ? NULL : db_prepare(d, sql.s);
     buf_free(&sql);
     w->membre = db_prepare(d, "INSERT INTO lieu_membre(source_rowid, lieu_id) VALUES (?1, ?2)");
@@ -352,9 +378,7 @@ static int publish_all(struct db *d, struct publish_stats *ps)
     }
     if (write_pairs(d, &w, &ld, &r, ps) < 0)
         goto out;
-    if (db_exec(d, "UPDATE lieu SET departement = c.departement, region = c.region, "
-                   "epci = c.epci FROM commune c WHERE c.code = lieu.commune_code; "
-                   "INSERT INTO lieu_fts(lieu_fts) VALUES('rebuild')") < 0 ||
+    if (db_exec(d, "INSERT INTO lieu_fts(lieu_fts) VALUES('rebuild')") < 0 ||
         cache_clear(d) < 0)
         goto out;
     rc = 0;
@@ -379,6 +403,7 @@ int lieux_publish(struct db *d, struct publish_stats *ps)
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int own = sqlite3_get_autocommit(d->h);
+    db_exec(d, "PRAGMA cache_size=-262144"); /* see import.c */
     if (own && db_begin(d) < 0)
         return -1;
     int rc = publish_all(d, ps);
@@ -388,6 +413,7 @@ int lieux_publish(struct db *d, struct publish_stats *ps)
         if (rc < 0)
             db_rollback(d);
     }
+    db_exec(d, "PRAGMA cache_size=-32768");
     clock_gettime(CLOCK_MONOTONIC, &t1);
     ps->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     return rc;
