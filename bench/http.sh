@@ -31,6 +31,7 @@ URL_PATH="/api/v1/lieux?lat=45.76&lon=4.83&limite=10"
 need_bin
 cd "$ROOT"
 command -v wrk >/dev/null || die "wrk not installed (scripts/setup.sh --bench)"
+command -v curl >/dev/null || die "curl not installed (Debian package: curl)"
 command -v nginx >/dev/null || die "nginx not installed (scripts/setup.sh --bench)"
 db=$(real_db)
 pts=$(points_csv 10000)

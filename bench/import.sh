@@ -29,6 +29,7 @@ N=${N:-100000}
 RUNS=${RUNS:-5}
 PROFILE=${PROFILE:-0}
 need_bin
+[ -x /usr/bin/time ] || die "/usr/bin/time is missing (Debian package: time)"
 csv=$(big_csv "$N")
 terr=$(terr_db)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/passerelle-import.XXXXXX")
@@ -128,7 +129,7 @@ if [ "$PROFILE" = 1 ] || { [ "$PROFILE" = auto ] && awk -v r="$rw" 'BEGIN{exit !
     say "import: A/B = $rw: profiling A with perf"
     rm -f "$tmp/fresh.db"*
     cp "$terr" "$tmp/fresh.db"
-    if perf record -q -F 250 --call-graph dwarf,16384 -o "$tmp/perf.data" \
+    if perf record -q -F 200 --call-graph dwarf,32768 -o "$tmp/perf.data" \
         "$BIN" --db "$tmp/fresh.db" lieux import "$csv" --source bench >/dev/null 2>"$tmp/perf.log"; then
       { echo "perf profile of A ($N rows), $(machine)"
         perf script -i "$tmp/perf.data" -F ip,sym 2>/dev/null | python3 "$ROOT/bench/perf_phases.py" import 20

@@ -10,7 +10,9 @@
 #
 #   A      bench/knn_bench.c linked with build/libpasserelle.a: lieux_search()
 #          in process, limit 10, every place (include_private), one query
-#          after the other over the 10,000 points, queries/s.
+#          after the other over the 10,000 points, queries/s; the 10 hits
+#          come with their full rows (what the API needs).
+#   Aids   the same with ids_only: ids and distances only, like PostGIS below.
 #   B      PostGIS 3 on a throwaway PostgreSQL 15 cluster (initdb in a temp
 #          dir as user postgres, unix socket there, port 55432, fsync off,
 #          jit off, no parallel workers; stopped and deleted at exit):
@@ -25,16 +27,16 @@
 #     Bgeom the same on the geometry column (planar degrees: not geodesic),
 #     Bsrv  one SQL statement running the 10,000 KNN queries inside the
 #          server (LATERAL join over pts): PostGIS without any round trip.
-# Diagnostics of our side (not the product; see knn_bench.c), the cases
-# listed in DIAG (default "Atxn Asketch"; "" for none): Atxn (one read
-# transaction per run), Asketch (same algorithm, one statement prepared
-# once, ids only), Aapi (the API's defaults: places not open to the public
-# left out, which joins the table lieu).
+# Diagnostics (see knn_bench.c), the cases listed in DIAG (default
+# "Asketch"; "" for none): Asketch (the SQLite R*Tree approach written as
+# one statement prepared once, ids only), Atxn (lieux_search() inside one
+# read transaction per run), Aapi (the API's defaults: places not open to
+# the public left out).
 # Correctness: for the first 100 points our 10 ids and distances against
 # PostGIS geography <-> (bench/knn_check.py); geometry <-> is reported too.
 #
 # Usage: bench/knn.sh   (RUNS=5 rounds, PGT=2 seconds per pgbench run,
-#                        SIZES="real 100000", DIAG="Atxn Asketch"; PROFILE=1
+#                        SIZES="real 100000", DIAG="Asketch"; PROFILE=1
 #                        adds a perf profile of lieux_search():
 #                        bench/out/knn-profile.txt).
 # Output: bench/out/knn.txt, bench/out/knn.tsv, bench/out/knn.summary.
@@ -44,7 +46,7 @@ set -euo pipefail
 RUNS=${RUNS:-5}
 PGT=${PGT:-2}
 SIZES=${SIZES:-real 100000}
-DIAG=${DIAG-Atxn Asketch}
+DIAG=${DIAG-Asketch}
 PROFILE=${PROFILE:-0}
 PORT=55432
 PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
@@ -119,6 +121,7 @@ run_case() {
   la=$(loadavg)
   case $c in
     A) qps=$("$tmp/knn_bench" "$db" "$pts" | awk '{print $8}') ;;
+    Aids) qps=$("$tmp/knn_bench" "$db" "$pts" --ids | awk '{print $8}') ;;
     Aapi) qps=$("$tmp/knn_bench" "$db" "$pts" --api | awk '{print $8}') ;;
     Atxn) qps=$("$tmp/knn_bench" "$db" "$pts" --txn | awk '{print $8}') ;;
     Asketch) qps=$("$tmp/knn_bench" "$db" "$pts" --sketch | awk '{print $8}') ;;
@@ -158,7 +161,7 @@ for size in $SIZES; do
   check=$(python3 "$ROOT/bench/knn_check.py" "$tmp/ours.txt" "$tmp/geog.txt" "$tmp/geom.txt") \
     || say "knn: WRONG ANSWERS against PostGIS ($size)"
   scans=$("$tmp/knn_bench" "$db" "$pts" --stats)
-  cases="A B Bgeom Bsrv $DIAG"
+  cases="A Aids B Bgeom Bsrv $DIAG"
   for r in $(seq 1 "$RUNS"); do
     # Rotate so that no case always follows the same one.
     set -- $cases
@@ -168,13 +171,15 @@ for size in $SIZES; do
   done
   q() { awk -F'\t' -v s="$size" -v c="$1" 'NR > 1 && $1 == s && $3 == c { print $4 }' "$tsv" | stats; }
   read -r a amin amax < <(q A)
+  read -r ai aimin aimax < <(q Aids)
   read -r b bmin bmax < <(q B)
   read -r bg bgmin bgmax < <(q Bgeom)
   read -r bs bsmin bsmax < <(q Bsrv)
   verdict=$(awk -v x="$a" -v y="$b" 'BEGIN { print (x >= 10 * y ? "met" : "MISSED") }')
   {
     echo "== $size: $n places with coordinates, 10,000 query points, k = 10 (queries/s: median [min-max] of $RUNS)"
-    printf '  %-70s %s\n' "A       lieux_search() in process" "$a [$amin-$amax]"
+    printf '  %-70s %s\n' "A       lieux_search() in process, full rows" "$a [$amin-$amax]"
+    printf '  %-70s %s\n' "Aids    lieux_search() in process, ids_only" "$ai [$aimin-$aimax]"
     printf '  %-70s %s\n' "B       PostGIS geography <->, pgbench 1 client, prepared" "$b [$bmin-$bmax]"
     printf '  %-70s %s\n' "Bgeom   PostGIS geometry <-> (degrees), pgbench" "$bg [$bgmin-$bgmax]"
     printf '  %-70s %s\n' "Bsrv    PostGIS geography <->, 10,000 in one statement (no round trip)" "$bs [$bsmin-$bsmax]"
@@ -183,16 +188,18 @@ for size in $SIZES; do
       case $c in
         Aapi) label="Aapi    diagnostic: lieux_search() with the API's defaults" ;;
         Atxn) label="Atxn    diagnostic: lieux_search() in one read transaction" ;;
-        Asketch) label="Asketch diagnostic: 1 prepared statement, ids only" ;;
+        Asketch) label="Asketch diagnostic: SQLite R*Tree, 1 prepared statement, ids only" ;;
         *) label=$c ;;
       esac
       printf '  %-70s %s\n' "$label" "$x [$xmin-$xmax]"
     done
     echo "  ratio A/B $(ratio "$a" "$b") (target >= 10: $verdict), A/Bgeom $(ratio "$a" "$bg"), A/Bsrv $(ratio "$a" "$bs")"
+    echo "  ratio Aids/B $(ratio "$ai" "$b"), Aids/Bsrv $(ratio "$ai" "$bs")"
     echo "  $scans"
     echo "$check" | sed 's/^/  /'
   } >>"$report"
   printf 'knn\tq/s A vs B geography, %s places\t%s\t%s\t%s\t>= 10\t%s\n' "$n" "$a" "$b" "$(ratio "$a" "$b")" "$verdict" >>"$OUT/knn.summary"
+  printf 'knn\tq/s Aids (ids only) vs B geography, %s places\t%s\t%s\t%s\t>= 10\t%s\n' "$n" "$ai" "$b" "$(ratio "$ai" "$b")" "$(awk -v x="$ai" -v y="$b" 'BEGIN { print (x >= 10 * y ? "met" : "MISSED") }')" >>"$OUT/knn.summary"
   printf 'knn\tq/s A vs B in-server (no round trip), %s places\t%s\t%s\t%s\t-\t-\n' "$n" "$a" "$bs" "$(ratio "$a" "$bs")" >>"$OUT/knn.summary"
   printf 'knn\tcorrectness vs geography, 100 points, %s places\t%s\t-\t-\t-\t-\n' "$n" \
     "$(echo "$check" | head -n 1 | sed -E 's/.*: ([0-9]+) points, ([0-9]+) identical, ([0-9]+) equal up to ties, ([0-9]+) different.*/\2 same + \3 ties of \1, \4 wrong/')" >>"$OUT/knn.summary"

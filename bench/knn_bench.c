@@ -2,7 +2,7 @@
  * in process, over a list of query points (bench/knn.sh compares it with
  * PostGIS).
  *
- * Usage: knn_bench DB POINTS.csv [--limit K] [--runs R] [--api] [--dump N]
+ * Usage: knn_bench DB POINTS.csv [--limit K] [--runs R] [--api] [--ids] [--dump N]
  *                  [--txn | --sketch] [--stats]
  *
  * POINTS.csv has a header and rows "i,lat,lon" (bench/gen_lieux.py points).
@@ -12,7 +12,8 @@
  * after one untimed warm-up pass over the first 1,000 points. Default: all
  * places (include_private = 1), the same set PostGIS gets from lieu_geo;
  * --api uses the API's defaults instead (places that do not receive the
- * public are left out, which joins the table lieu).
+ * public are left out). --ids sets ids_only: only ids and distances, no
+ * row read (what the PostGIS query of knn.sh returns).
  * --dump N prints "i rank id km" for the first N points and no timing (the
  * correctness check of knn.sh compares it with PostGIS).
  *
@@ -20,11 +21,11 @@
  *   --txn     lieux_search() unchanged, but each run holds one read
  *             transaction (BEGIN ... COMMIT around the run), so SQLite does
  *             not take and release the WAL read lock for every statement.
- *   --sketch  the same algorithm as lieux_search() (R*Tree boxes of growing
- *             radius, exact haversine, sort) written with ONE statement
+ *   --sketch  nearest places with the SQLite R*Tree (the approach
+ *             lieux_search() used before its in-memory grid): boxes of
+ *             growing radius, exact haversine, sort, with ONE statement
  *             prepared once, bound parameters, one read transaction per run,
- *             and ids only (no row fetch): a bound for what the approach
- *             can reach in SQLite.
+ *             ids only (no row fetch).
  *   --stats   count the box scans and row fetches per query (sqlite3_trace_v2).
  *
  * Build (from the repository root, after make):
@@ -83,6 +84,8 @@ static struct pt *load_points(const char *path, size_t *n)
 }
 
 /* Query one point; returns the number of hits or -1. */
+static int ids_only;
+
 static long query(struct db *d, const struct pt *p, int limit, int api, FILE *dump)
 {
     struct lieux_query q;
@@ -92,6 +95,7 @@ static long query(struct db *d, const struct pt *p, int limit, int api, FILE *du
     q.lon = p->lon;
     q.limit = limit;
     q.include_private = !api;
+    q.ids_only = ids_only;
     struct lieux_results r;
     if (lieux_search(d, &q, &r) < 0) {
         fprintf(stderr, "knn_bench: lieux_search: %s\n", d->err);
@@ -180,8 +184,8 @@ static int count_stmt(unsigned type, void *ctx, void *p, void *x)
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: knn_bench DB POINTS.csv [--limit K] [--runs R] [--api] "
-                        "[--dump N]\n");
+        fprintf(stderr, "usage: knn_bench DB POINTS.csv [--limit K] [--runs R] [--api] [--ids] "
+                        "[--dump N] [--txn | --sketch] [--stats]\n");
         return 2;
     }
     int limit = 10, runs = 1, api = 0, txn = 0, sk = 0, stats = 0;
@@ -195,6 +199,8 @@ int main(int argc, char **argv)
             dump = atol(argv[++i]);
         else if (strcmp(argv[i], "--api") == 0)
             api = 1;
+        else if (strcmp(argv[i], "--ids") == 0)
+            ids_only = 1;
         else if (strcmp(argv[i], "--txn") == 0)
             txn = 1;
         else if (strcmp(argv[i], "--sketch") == 0)
@@ -234,7 +240,7 @@ int main(int argc, char **argv)
         for (size_t k = 0; k < n; k++)
             hits += sk ? sketch(skst, &pts[k], limit, &cv, &ccap)
                        : query(&d, &pts[k], limit, api, NULL);
-        printf("per query: box scans %.2f, row fetches %.2f (hits %ld, queries %zu)\n",
+        printf("per query: R*Tree box scans %.2f, row fetches %.2f (hits %ld, queries %zu)\n",
                (double)n_scans / (double)n, (double)n_fetches / (double)n, hits, n);
         goto out;
     }

@@ -26,7 +26,11 @@ IMPORT = [  # function name as perf prints it -> label
     ("log_issue", "rows: log"),
     ("import_row", "rows: other"),
     ("import_csv", "rows: other"),
+    ("territoires_resolver_load", "communes: load the in-memory resolver"),
+    ("territoires_resolver_find", "communes: in-memory lookup per row"),
+    ("territoires_resolver_find_name", "communes: in-memory lookup per row"),
     ("lieux_writer_resolve_communes", "communes: UPDATE passes over lieu_source"),
+    ("lieux_writer_count_unresolved", "communes: count unresolved rows"),
     ("territoires_commune_at", "communes: per-row fallback (contour, name search)"),
     ("territoires_search_communes", "communes: per-row fallback (contour, name search)"),
     ("lieux_writer_set_commune", "communes: per-row fallback (contour, name search)"),
@@ -56,6 +60,9 @@ KNN = [
     ("sqlite3PagerSharedLock", "read transaction start per statement (WAL lock, fcntl)"),
     ("sqlite3VdbeHalt", "statement end (read transaction end, unlock)"),
     ("sqlite3_finalize", "statement finalize"),
+    ("geoindex_build", "grid index: build (first query, or after a change)"),
+    ("geoindex_get", "grid index: staleness check (PRAGMA data_version)"),
+    ("geoindex_nearest", "grid index: nearest (cells, haversine)"),
     ("lieux_haversine_km", "haversine in C"),
     ("cmp_cand", "sort of candidates"),
     ("lieux_store_read_row", "fetch: copy 32 fields into struct lieu"),
@@ -75,6 +82,9 @@ HTTP = [
     ("lieux_store_read_row", "search: copy 32 fields into struct lieu"),
     ("fetch_hit", "search: fetch the full rows of the hits (SQLite)"),
     ("scan", "search: R*Tree box scan (SQLite)"),
+    ("geoindex_build", "search: grid index build"),
+    ("geoindex_get", "search: grid index staleness check"),
+    ("geoindex_nearest", "search: grid index nearest (cells, haversine)"),
     ("lieux_search", "search: other"),
     ("json_dumps", "JSON: serialisation (jansson json_dumps)"),
     ("place_json", "JSON: building the objects (place_json)"),
@@ -127,7 +137,9 @@ def main():
             continue
         total += 1
         self_[fr[0]] += 1
-        label = "outside the phases (loader, exit)"
+        # No known function on the stack: the unwinder stopped early (stack
+        # deeper than the dwarf copy) or the sample is in start-up/exit.
+        label = "unattributed (stack not unwound to a known function)"
         for name in fr:
             if name in label_of:
                 label = label_of[name]

@@ -8,7 +8,7 @@
 # and NAME.summary; this script adds bench/out/summary.txt. bench/out/ is
 # ignored by git. Needs: make (build/passerelle), scripts/setup.sh --bench
 # (wrk, nginx, PostgreSQL 15 + PostGIS 3), python3, sqlite3, perf (optional,
-# for PROFILE=1). About 9 minutes on 2 cores.
+# for PROFILE=1). About 6 minutes on 2 cores (+1.5 with PROFILE=1).
 # Environment passed through: N, RUNS (import); RUNS, PGT, SIZES, DIAG (knn);
 # ROUNDS, DUR, THREADS (http); DEDUP_N (dedup, default 1000000); PROFILE=1
 # adds perf profiles (import, knn, http: bench/out/*-profile.txt, ~+1.5 min).

@@ -431,6 +431,10 @@ static int cmd_serve(const char *dbpath, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    /* Each connection is used by one thread at a time: no SQLite-wide
+     * mutexes, and no allocation statistics (a global lock per malloc). */
+    sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     const char *dbpath = getenv("PASSERELLE_DB") ? getenv("PASSERELLE_DB") : "passerelle.db";
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {

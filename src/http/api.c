@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/jsonw.h"
 #include "embedded.h"
 #include "http/search_params.h"
 #include "lieux/export.h"
@@ -63,6 +64,41 @@ static json_t *place_json(const struct lieux_hit *h, const struct request *rq)
     return o;
 }
 
+/* One place of a search result, written directly (the hot path). */
+static void place_jsonw(struct jsonw *w, const struct lieux_hit *h, const struct request *rq)
+{
+    jsonw_object(w);
+    jsonw_key(w, "passerelle_id");
+    jsonw_int(w, h->id);
+    for (int f = 0; f < LF__COUNT; f++) {
+        const char *v = h->l.f[f];
+        if (!v)
+            continue;
+        jsonw_key(w, lieu_field_info((enum lieu_field)f)->name);
+        if (f == LF_LATITUDE)
+            jsonw_double(w, h->l.lat);
+        else if (f == LF_LONGITUDE)
+            jsonw_double(w, h->l.lon);
+        else
+            jsonw_string(w, v);
+    }
+    if (h->km >= 0) {
+        jsonw_key(w, "distance_km");
+        jsonw_double(w, (double)(long)(h->km * 1000) / 1000);
+    }
+    int open = lieux_open_at(&h->l, rq->now);
+    jsonw_key(w, "ouvert_maintenant");
+    if (open < 0)
+        jsonw_null(w);
+    else
+        jsonw_bool(w, open);
+    jsonw_key(w, "code_commune");
+    jsonw_string(w, h->commune_code);
+    jsonw_key(w, "fusion_de");
+    jsonw_int(w, h->membres);
+    jsonw_end_object(w);
+}
+
 void api_lieux(const struct request *rq, struct response *rs)
 {
     struct search_params p;
@@ -74,30 +110,47 @@ void api_lieux(const struct request *rq, struct response *rs)
     struct lieux_results r;
     if (lieux_search(rq->db, &p.q, &r) < 0)
         return db_error(rq, rs);
-    json_t *o = json_object(), *arr = json_array();
     /* Nearest-first searches stop reading once the page is known to be
      * exact, so their count is only exact when it ended below the page. */
     int exact = !p.located || r.total < (long)p.q.offset + p.q.limit;
-    json_object_set_new(o, "total", exact ? json_integer(r.total) : json_null());
-    json_object_set_new(o, "plus_de_resultats",
-                        json_boolean(r.total > (long)p.q.offset + (long)r.n));
-    json_object_set_new(o, "page", json_integer(p.page));
-    json_object_set_new(o, "limite", json_integer(p.limite));
+    struct jsonw w;
+    jsonw_init(&w, &rs->body);
+    jsonw_object(&w);
+    jsonw_key(&w, "total");
+    if (exact)
+        jsonw_int(&w, r.total);
+    else
+        jsonw_null(&w);
+    jsonw_key(&w, "plus_de_resultats");
+    jsonw_bool(&w, r.total > (long)p.q.offset + (long)r.n);
+    jsonw_key(&w, "page");
+    jsonw_int(&w, p.page);
+    jsonw_key(&w, "limite");
+    jsonw_int(&w, p.limite);
     if (p.located) {
-        json_t *pt = json_object();
-        json_object_set_new(pt, "lat", json_real(p.q.lat));
-        json_object_set_new(pt, "lon", json_real(p.q.lon));
+        jsonw_key(&w, "autour_de");
+        jsonw_object(&w);
+        jsonw_key(&w, "lat");
+        jsonw_double(&w, p.q.lat);
+        jsonw_key(&w, "lon");
+        jsonw_double(&w, p.q.lon);
         if (p.has_where) {
-            json_object_set_new(pt, "commune", json_string(p.where.nom));
-            json_object_set_new(pt, "code_commune", json_string(p.where.code));
+            jsonw_key(&w, "commune");
+            jsonw_string(&w, p.where.nom);
+            jsonw_key(&w, "code_commune");
+            jsonw_string(&w, p.where.code);
         }
-        json_object_set_new(o, "autour_de", pt);
+        jsonw_end_object(&w);
     }
+    jsonw_key(&w, "resultats");
+    jsonw_array(&w);
     for (size_t i = 0; i < r.n; i++)
-        json_array_append_new(arr, place_json(&r.v[i], rq));
-    json_object_set_new(o, "resultats", arr);
+        place_jsonw(&w, &r.v[i], rq);
+    jsonw_end_array(&w);
+    jsonw_end_object(&w);
+    buf_putc(&rs->body, '\n');
+    rs->content_type = "application/json";
     lieux_results_free(&r);
-    send_json(rs, o);
 }
 
 static int parse_id(const char *s, long long *id)
