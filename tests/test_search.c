@@ -231,6 +231,71 @@ static void test_territory_and_text(void)
     lieux_results_free(&r);
 }
 
+/* More than 20,000 places: the grid uses finer cells; still exact. */
+static void test_dense_grid_equals_brute_force(void)
+{
+    struct db m;
+    if (db_open(&m, ":memory:", 0) < 0)
+        return;
+    enum { N = 30000 };
+    static double plat[N], plon[N];
+    db_exec(&m, "BEGIN");
+    sqlite3_stmt *a = db_prepare(&m, "INSERT INTO lieu(pid, id, nom, prive) VALUES (?1, ?1, 'x', ?2)");
+    sqlite3_stmt *g = db_prepare(&m, "INSERT INTO lieu_geo VALUES (?1, ?2, ?2, ?3, ?3, ?2, ?3)");
+    for (int i = 0; i < N; i++) {
+        /* dense around Lyon, sparse elsewhere, some in Réunion */
+        plat[i] = i % 10 == 0 ? rnd(-21.4, -20.9) : i % 3 ? rnd(45.6, 45.9) : rnd(42, 51);
+        plon[i] = i % 10 == 0 ? rnd(55.2, 55.8) : i % 3 ? rnd(4.7, 5.0) : rnd(-4, 8);
+        sqlite3_reset(a);
+        sqlite3_bind_int(a, 1, i + 1);
+        sqlite3_bind_int(a, 2, i % 17 == 0);
+        sqlite3_step(a);
+        sqlite3_reset(g);
+        sqlite3_bind_int(g, 1, i + 1);
+        sqlite3_bind_double(g, 2, plat[i]);
+        sqlite3_bind_double(g, 3, plon[i]);
+        sqlite3_step(g);
+    }
+    sqlite3_finalize(a);
+    sqlite3_finalize(g);
+    db_exec(&m, "COMMIT");
+    int ok = 0, total = 200;
+    for (int t = 0; t < total; t++) {
+        double lat = t % 4 == 0 ? rnd(-22, -20) : rnd(44, 47), lon = t % 4 == 0 ? rnd(55, 56) : rnd(3, 6);
+        struct lieux_query q = {.has_point = 1, .lat = lat, .lon = lon, .limit = 15, .ids_only = 1,
+                                .include_private = t % 2, .max_km = t % 5 == 0 ? 3 : 0};
+        struct lieux_results r;
+        if (lieux_search(&m, &q, &r) < 0)
+            break;
+        struct row best[15];
+        size_t nb = 0;
+        for (int i = 0; i < N; i++) {
+            if (!q.include_private && i % 17 == 0)
+                continue;
+            struct row x = {.id = i + 1, .km = lieux_haversine_km(lat, lon, plat[i], plon[i])};
+            if (q.max_km > 0 && x.km > q.max_km)
+                continue;
+            size_t j;
+            if (nb < 15) {
+                j = nb++;
+            } else {
+                if (cmp_row(&x, &best[14]) >= 0)
+                    continue;
+                j = 14;
+            }
+            while (j > 0 && cmp_row(&x, &best[j - 1]) < 0) {
+                best[j] = best[j - 1];
+                j--;
+            }
+            best[j] = x;
+        }
+        ok += same(&r, best, nb);
+        lieux_results_free(&r);
+    }
+    CHECK(ok == total);
+    db_close(&m);
+}
+
 int main(void)
 {
     if (db_open(&d, ":memory:", 0) < 0)
@@ -251,6 +316,7 @@ int main(void)
     RUN(test_nearest_equals_brute_force);
     RUN(test_filters_equal_brute_force);
     RUN(test_territory_and_text);
+    RUN(test_dense_grid_equals_brute_force);
     db_close(&d);
     free(rows);
     return CHECK_DONE();

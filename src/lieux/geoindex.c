@@ -20,12 +20,14 @@
 #define DEG2RAD (3.14159265358979323846 / 180.0)
 
 struct gpoint {
-    double lat, lon;
+    double lat, lon;     /* degrees */
+    double phi, coslat;  /* radians, cos(phi): precomputed for distances */
     long long id;
     int prive;
 };
 
 struct geoindex {
+    double cell;            /* cell size in degrees, from the density */
     double lat0, lon0;      /* south-west corner of cell (0, 0) */
     int rows, cols;
     uint32_t *start;        /* rows*cols + 1 offsets into pts */
@@ -53,13 +55,13 @@ size_t geoindex_size(const struct geoindex *g)
 
 static int cell_row(const struct geoindex *g, double lat)
 {
-    int r = (int)floor((lat - g->lat0) / GEOINDEX_CELL_DEG);
+    int r = (int)floor((lat - g->lat0) / g->cell);
     return r < 0 ? 0 : r >= g->rows ? g->rows - 1 : r;
 }
 
 static int cell_col(const struct geoindex *g, double lon)
 {
-    int c = (int)floor((lon - g->lon0) / GEOINDEX_CELL_DEG);
+    int c = (int)floor((lon - g->lon0) / g->cell);
     return c < 0 ? 0 : c >= g->cols ? g->cols - 1 : c;
 }
 
@@ -83,9 +85,10 @@ static int load_points(struct db *d, struct gpoint **pts, size_t *n)
             }
             *pts = v;
         }
-        (*pts)[(*n)++] = (struct gpoint){sqlite3_column_double(st, 1),
-                                         sqlite3_column_double(st, 2), sqlite3_column_int64(st, 0),
-                                         sqlite3_column_int(st, 3) != 0};
+        (*pts)[(*n)++] = (struct gpoint){.lat = sqlite3_column_double(st, 1),
+                                         .lon = sqlite3_column_double(st, 2),
+                                         .id = sqlite3_column_int64(st, 0),
+                                         .prive = sqlite3_column_int(st, 3) != 0};
     }
     sqlite3_finalize(st);
     return 0;
@@ -107,10 +110,17 @@ struct geoindex *geoindex_build(struct db *d)
     }
     if (n == 0)
         minlat = maxlat = minlon = maxlon = 0;
-    g->lat0 = floor(minlat / GEOINDEX_CELL_DEG) * GEOINDEX_CELL_DEG;
-    g->lon0 = floor(minlon / GEOINDEX_CELL_DEG) * GEOINDEX_CELL_DEG;
-    g->rows = (int)((maxlat - g->lat0) / GEOINDEX_CELL_DEG) + 1;
-    g->cols = (int)((maxlon - g->lon0) / GEOINDEX_CELL_DEG) + 1;
+    /* About 0.25 degree for the national registry (~10,000 places), finer
+     * as places get denser, so a query reads few points. */
+    g->cell = n > 20000 ? fmax(0.05, 0.25 * sqrt(20000.0 / (double)n)) : 0.25;
+    for (size_t i = 0; i < n; i++) {
+        raw[i].phi = raw[i].lat * DEG2RAD;
+        raw[i].coslat = cos(raw[i].phi);
+    }
+    g->lat0 = floor(minlat / g->cell) * g->cell;
+    g->lon0 = floor(minlon / g->cell) * g->cell;
+    g->rows = (int)((maxlat - g->lat0) / g->cell) + 1;
+    g->cols = (int)((maxlon - g->lon0) / g->cell) + 1;
     size_t ncell = (size_t)g->rows * (size_t)g->cols;
     g->start = calloc(ncell + 1, sizeof *g->start);
     g->pts = malloc((n ? n : 1) * sizeof *g->pts);
@@ -204,21 +214,40 @@ static void keep(struct geoindex_hit *best, size_t *n, size_t k, struct geoindex
     best[i] = h;
 }
 
-static void scan_cell(const struct geoindex *g, int r, int c, double lat, double lon,
-                      double max_km, int with_private, struct geoindex_hit *best, size_t *n,
-                      size_t k)
+/* hav = sin^2(d / 2R): increasing with the distance d, cheaper (no asin). */
+static double hav_of_km(double km)
+{
+    double x = sin(fmin(km / (2 * GEO_EARTH_RADIUS_KM), 3.14159265358979323846 / 2));
+    return x * x;
+}
+
+static double km_of_hav(double h)
+{
+    return 2 * GEO_EARTH_RADIUS_KM * asin(sqrt(fmin(1, fmax(0, h))));
+}
+
+struct query {
+    double phi, coslat, lon;
+    double max_hav; /* 0: no limit */
+    int with_private;
+};
+
+static void scan_cell(const struct geoindex *g, int r, int c, const struct query *q,
+                      struct geoindex_hit *best, size_t *n, size_t k)
 {
     if (r < 0 || r >= g->rows || c < 0 || c >= g->cols)
         return;
     size_t cell = (size_t)r * g->cols + c;
     for (uint32_t i = g->start[cell]; i < g->start[cell + 1]; i++) {
         const struct gpoint *p = &g->pts[i];
-        if (p->prive && !with_private)
+        if (p->prive && !q->with_private)
             continue;
-        double km = geo_haversine_km(lat, lon, p->lat, p->lon);
-        if (max_km > 0 && km > max_km)
+        double sp = sin((p->phi - q->phi) / 2), sl = sin((p->lon - q->lon) * DEG2RAD / 2);
+        double h = sp * sp + q->coslat * p->coslat * sl * sl;
+        if (q->max_hav > 0 && h > q->max_hav)
             continue;
-        keep(best, n, k, (struct geoindex_hit){p->id, km});
+        /* km holds hav until the end of the query */
+        keep(best, n, k, (struct geoindex_hit){p->id, h});
     }
 }
 
@@ -226,7 +255,7 @@ static void scan_cell(const struct geoindex *g, int r, int c, double lat, double
 static double ring_bound_km(const struct geoindex *g, double lat, int row, int col, double qlon,
                             int r)
 {
-    double cell = GEOINDEX_CELL_DEG;
+    double cell = g->cell;
     /* latitude: the query lies within its cell row; cells beyond ring r
      * start r rows away from the query's row edges. */
     double south = g->lat0 + (row - r) * cell, north = g->lat0 + (row + r + 1) * cell;
@@ -251,22 +280,24 @@ long geoindex_nearest(const struct geoindex *g, double lat, double lon, size_t k
     if (k == 0 || g->n == 0)
         return 0;
     size_t n = 0;
-    /* The query's cell may lie outside the grid: clamp, and count rings from
-     * the clamped cell (bounds below use the real coordinates). */
-    int row = (int)floor((lat - g->lat0) / GEOINDEX_CELL_DEG);
-    int col = (int)floor((lon - g->lon0) / GEOINDEX_CELL_DEG);
+    struct query q = {lat * DEG2RAD, cos(lat * DEG2RAD), lon, max_km > 0 ? hav_of_km(max_km) : 0,
+                      with_private};
+    /* The query's cell may lie outside the grid: rings are counted from it
+     * anyway; cells outside the grid are empty. */
+    int row = (int)floor((lat - g->lat0) / g->cell);
+    int col = (int)floor((lon - g->lon0) / g->cell);
     int max_r = g->rows + g->cols + abs(row) + abs(col) + 2;
     for (int r = 0; r <= max_r; r++) {
         if (r == 0) {
-            scan_cell(g, row, col, lat, lon, max_km, with_private, out, &n, k);
+            scan_cell(g, row, col, &q, out, &n, k);
         } else {
             for (int c = col - r; c <= col + r; c++) {
-                scan_cell(g, row - r, c, lat, lon, max_km, with_private, out, &n, k);
-                scan_cell(g, row + r, c, lat, lon, max_km, with_private, out, &n, k);
+                scan_cell(g, row - r, c, &q, out, &n, k);
+                scan_cell(g, row + r, c, &q, out, &n, k);
             }
             for (int rr = row - r + 1; rr <= row + r - 1; rr++) {
-                scan_cell(g, rr, col - r, lat, lon, max_km, with_private, out, &n, k);
-                scan_cell(g, rr, col + r, lat, lon, max_km, with_private, out, &n, k);
+                scan_cell(g, rr, col - r, &q, out, &n, k);
+                scan_cell(g, rr, col + r, &q, out, &n, k);
             }
         }
         /* All grid cells visited? */
@@ -275,8 +306,10 @@ long geoindex_nearest(const struct geoindex *g, double lat, double lon, size_t k
         double bound = ring_bound_km(g, lat, row, col, lon, r);
         if (max_km > 0 && bound > max_km)
             break;
-        if (n == k && out[k - 1].km <= bound)
+        if (n == k && out[k - 1].km <= hav_of_km(bound))
             break;
     }
+    for (size_t i = 0; i < n; i++)
+        out[i].km = km_of_hav(out[i].km);
     return (long)n;
 }
