@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 DEB_PKGS="build-essential pkg-config clang-14 libclang-rt-14-dev sqlite3 \
 libsqlite3-dev libmicrohttpd-dev libjansson-dev chromium python3"
-BENCH_PKGS="wrk nginx-light postgresql-15 postgresql-15-postgis-3"
+BENCH_PKGS="wrk nginx-light postgresql-15 postgresql-15-postgis-3 time curl iproute2 linux-perf"
 
 want="$DEB_PKGS"
 if [ "${1:-}" = "--bench" ]; then want="$want $BENCH_PKGS"; fi

