@@ -264,7 +264,6 @@ int server_run(const struct server_config *cfg)
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
         MHD_OPTION_URI_LOG_CALLBACK, uri_logger, NULL,
         MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
         MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "serve: impossible d'écouter sur %s:%d (port occupé ?)\n", cfg->host,

@@ -263,11 +263,12 @@ static double ring_bound_km(const struct geoindex *g, double lat, int row, int c
     double west = g->lon0 + (col - r) * cell, east = g->lon0 + (col + r + 1) * cell;
     double dlam = fmin(qlon - west, east - qlon);
     double d_lat = GEO_EARTH_RADIUS_KM * dphi * DEG2RAD;
-    /* A grid wider than 180 degrees may hold points just across the
-     * antimeridian, which longitude differences on the grid overstate:
-     * there, only the latitude bound is safe. */
-    if (g->cols * cell > 180)
-        return d_lat;
+    /* Across the antimeridian a point may be nearer than its grid column
+     * says: its longitude gap is at least 360 minus the largest planar gap
+     * between the query and any point of the grid. */
+    double span_w = fabs(qlon - g->lon0), span_e = fabs(g->lon0 + g->cols * cell - qlon);
+    double wrap = 360 - fmax(span_w, span_e);
+    dlam = fmax(0, fmin(dlam, wrap));
     double phimax = fmin(90, fmax(fabs(south), fabs(north)));
     double s = sin(fmin(180, dlam) * DEG2RAD / 2) * cos(phimax * DEG2RAD);
     double d_lon = 2 * GEO_EARTH_RADIUS_KM * asin(fmin(1, fmax(0, s)));
