@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "check.h"
 #include "lieux/horaires.h"
@@ -311,6 +312,26 @@ static void test_dense_grid_equals_brute_force(void)
     db_close(&m);
 }
 
+/* "Open now" in the place's local time: Paris summer time switches on the
+ * last Sundays of March and October; La Réunion is UTC+4 all year. */
+static void test_open_at_local_time(void)
+{
+    struct lieu l = {0};
+    l.f[LF_CODE_INSEE] = "75056";
+    l.f[LF_HORAIRES] = "Mo-Su 10:00-11:00";
+    struct tm summer = {.tm_year = 126, .tm_mon = 2, .tm_mday = 29, .tm_hour = 8, .tm_min = 30};
+    struct tm winter = {.tm_year = 126, .tm_mon = 2, .tm_mday = 28, .tm_hour = 8, .tm_min = 30};
+    struct tm back = {.tm_year = 126, .tm_mon = 9, .tm_mday = 25, .tm_hour = 9, .tm_min = 30};
+    CHECK(lieux_open_at(&l, timegm(&summer)) == 1); /* 10:30 CEST */
+    CHECK(lieux_open_at(&l, timegm(&winter)) == 0); /* 09:30 CET */
+    CHECK(lieux_open_at(&l, timegm(&back)) == 1);   /* 10:30 CET */
+    l.f[LF_CODE_INSEE] = "97411";
+    struct tm reunion = {.tm_year = 126, .tm_mon = 5, .tm_mday = 1, .tm_hour = 6, .tm_min = 30};
+    CHECK(lieux_open_at(&l, timegm(&reunion)) == 1); /* 10:30 at UTC+4 */
+    l.f[LF_HORAIRES] = NULL;
+    CHECK(lieux_open_at(&l, timegm(&reunion)) == -1);
+}
+
 int main(void)
 {
     if (db_open(&d, ":memory:", 0) < 0)
@@ -332,6 +353,7 @@ int main(void)
     RUN(test_filters_equal_brute_force);
     RUN(test_territory_and_text);
     RUN(test_dense_grid_equals_brute_force);
+    RUN(test_open_at_local_time);
     db_close(&d);
     free(rows);
     return CHECK_DONE();

@@ -28,14 +28,26 @@ double lieux_haversine_km(double lat1, double lon1, double lat2, double lon2)
     return geo_haversine_km(lat1, lon1, lat2, lon2);
 }
 
-/* Last Sunday of a month (1-12) of a year, as day of month. */
-static int last_sunday(int year, int month)
+/* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
+static long days_from_civil(int y, int m, int d)
 {
-    struct tm tm = {.tm_year = year - 1900, .tm_mon = month, .tm_mday = 0, .tm_hour = 12};
-    time_t t = timegm(&tm); /* day 0 of next month = last day of this one */
-    struct tm out;
-    gmtime_r(&t, &out);
-    return out.tm_mday - out.tm_wday;
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* Seconds since the epoch of 01:00 UTC on the last Sunday of a 31-day
+ * month: when summer time starts (March) or ends (October) in the EU. */
+static time_t eu_switch(int year, int month)
+{
+    long last = days_from_civil(year, month, 31);
+    long wday = (last + 4) % 7; /* 1970-01-01 was a Thursday (4) */
+    if (wday < 0)
+        wday += 7;
+    return (time_t)((last - wday) * 86400L + 3600);
 }
 
 /* UTC offset in minutes of the place's local time at t, from its commune
@@ -55,9 +67,7 @@ static int utc_offset_min(const struct lieu *l, time_t t)
     struct tm u;
     gmtime_r(&t, &u);
     int year = u.tm_year + 1900;
-    struct tm start = {.tm_year = u.tm_year, .tm_mon = 2, .tm_mday = last_sunday(year, 3), .tm_hour = 1};
-    struct tm end = {.tm_year = u.tm_year, .tm_mon = 9, .tm_mday = last_sunday(year, 10), .tm_hour = 1};
-    return t >= timegm(&start) && t < timegm(&end) ? 120 : 60;
+    return t >= eu_switch(year, 3) && t < eu_switch(year, 10) ? 120 : 60;
 }
 
 int lieux_open_at(const struct lieu *l, time_t t)
