@@ -373,6 +373,60 @@ static int nearest_from_index(struct db *d, const struct lieux_query *q, size_t 
     return 0;
 }
 
+/* Read the rows of `n` candidates into out->v (in candidate order), by
+ * batches of FETCH_BATCH ids in one statement each, inside one read
+ * transaction. Candidates whose row vanished are left out. Returns 0 or -1. */
+#define FETCH_BATCH 16
+static int fetch_hits(struct db *d, const struct cand *cv, size_t n, struct lieux_results *out)
+{
+    static const char sql[] =
+        "SELECT pid, commune_code, membres, " LIEUX_COLUMNS " FROM lieu WHERE pid IN "
+        "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+    sqlite3_stmt *begin = db_prepare_cached(d, "BEGIN");
+    int own_txn = begin && sqlite3_get_autocommit(d->h) && sqlite3_step(begin) == SQLITE_DONE;
+    db_release(d, begin);
+    sqlite3_stmt *st = db_prepare_cached(d, sql);
+    int rc = st ? 0 : -1;
+    for (size_t base = 0; rc == 0 && base < n; base += FETCH_BATCH) {
+        size_t m = n - base < FETCH_BATCH ? n - base : FETCH_BATCH;
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        for (size_t j = 0; j < m; j++)
+            sqlite3_bind_int64(st, (int)j + 1, cv[base + j].id);
+        while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+            long long id = sqlite3_column_int64(st, 0);
+            for (size_t j = 0; j < m; j++) {
+                struct lieux_hit *h = &out->v[base + j];
+                if (cv[base + j].id != id || h->id)
+                    continue;
+                h->id = id;
+                h->km = cv[base + j].km;
+                const char *cc = (const char *)sqlite3_column_text(st, 1);
+                snprintf(h->commune_code, sizeof h->commune_code, "%s", cc ? cc : "");
+                h->membres = sqlite3_column_int(st, 2);
+                if (lieux_store_read_row(st, 3, &h->l) < 0)
+                    rc = -1;
+            }
+        }
+    }
+    db_release(d, st);
+    if (own_txn) {
+        sqlite3_stmt *commit = db_prepare_cached(d, "COMMIT");
+        if (commit)
+            sqlite3_step(commit);
+        db_release(d, commit);
+    }
+    /* Compact: rows deleted since the candidates were read leave holes. */
+    for (size_t i = 0; i < n; i++)
+        if (out->v[i].id)
+            out->v[out->n++] = out->v[i];
+    for (size_t i = out->n; i < n; i++)
+        memset(&out->v[i], 0, sizeof out->v[i]);
+    if (rc < 0 && !d->err[0])
+        snprintf(d->err, sizeof d->err, "out of memory reading results");
+    return rc;
+}
+
 int lieux_search(struct db *d, const struct lieux_query *q, struct lieux_results *out)
 {
     memset(out, 0, sizeof *out);
@@ -417,30 +471,8 @@ int lieux_search(struct db *d, const struct lieux_query *q, struct lieux_results
         rc = 0;
         goto done;
     }
-    /* One read transaction for all the rows: one lock instead of one per row. */
-    int own_txn = sqlite3_get_autocommit(d->h) && db_exec(d, "BEGIN") == 0;
-    sqlite3_stmt *st = prepare_fetch(d, 0);
-    if (!st) {
-        if (own_txn)
-            db_exec(d, "COMMIT");
+    if (fetch_hits(d, c.v + first, count, out) < 0)
         goto done;
-    }
-    for (size_t i = 0; i < count; i++) {
-        int got = fetch_hit(st, c.v[first + i].id, &out->v[out->n]);
-        if (got < 0) {
-            db_release(d, st);
-            if (own_txn)
-                db_exec(d, "COMMIT");
-            goto done;
-        }
-        if (got) {
-            out->v[out->n].km = c.v[first + i].km;
-            out->n++;
-        }
-    }
-    db_release(d, st);
-    if (own_txn)
-        db_exec(d, "COMMIT");
     rc = 0;
 done:
     free(c.v);
