@@ -491,7 +491,8 @@ static void fold_commune_name(const char *s, char *out, size_t n)
     char f[256];
     text_fold(s, f, sizeof f);
     size_t o = 0;
-    for (char *w = strtok(f, " "); w && o + 1 < n; w = strtok(NULL, " ")) {
+    char *save = NULL;
+    for (char *w = strtok_r(f, " ", &save); w && o + 1 < n; w = strtok_r(NULL, " ", &save)) {
         const char *word = strcmp(w, "st") == 0 ? "saint" : strcmp(w, "ste") == 0 ? "sainte" : w;
         o += (size_t)snprintf(out + o, n - o, "%s%s", o ? " " : "", word);
     }

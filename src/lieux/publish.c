@@ -6,7 +6,6 @@
 #include "lieux/publish.h"
 
 #include <errno.h>
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>

@@ -12,7 +12,7 @@
 #include "territoires/territoires.h"
 #include "web/html.h"
 #include "web/layout.h"
-#include "web/page_queries.h"
+#include "lieux/listings.h"
 #include "web/pages.h"
 #include "store/cache.h"
 #include "web/svgmap.h"
@@ -26,7 +26,7 @@ static int cmp_code(const void *a, const void *b)
 
 /* The régions, by code (the official order), as links. */
 static void regions_list(struct buf *b, const struct request *rq,
-                         const struct pq_departement *v, size_t n)
+                         const struct listing_departement *v, size_t n)
 {
     /* Distinct région codes, in the order of their first département. */
     char seen[32][4];
@@ -58,9 +58,9 @@ static void regions_list(struct buf *b, const struct request *rq,
 
 void page_carte(const struct request *rq, struct response *rs)
 {
-    struct pq_departement *v;
+    struct listing_departement *v;
     size_t n;
-    if (pq_departements(rq->db, &v, &n) < 0) {
+    if (listing_departements(rq->db, &v, &n) < 0) {
         page_db_error(rq, rs);
         return;
     }

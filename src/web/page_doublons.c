@@ -11,7 +11,7 @@
 
 #include "web/html.h"
 #include "web/layout.h"
-#include "web/page_queries.h"
+#include "lieux/listings.h"
 #include "web/pages.h"
 
 #define PER_PAGE 50
@@ -29,7 +29,7 @@ static const char *decision_label(const char *d)
     return d;
 }
 
-static void side(struct buf *b, const struct pq_pair_side *s)
+static void side(struct buf *b, const struct listing_pair_side *s)
 {
     html_raw(b, "<td>");
     if (s->lieu_id > 0) {
@@ -63,9 +63,9 @@ void page_doublons(const struct request *rq, struct response *rs)
                         "Le numéro de page doit être un nombre entier à partir de 1.");
         return;
     }
-    long total = pq_pairs_count(rq->db);
-    struct pq_pair *v = malloc(PER_PAGE * sizeof *v);
-    int n = total < 0 || !v ? -1 : pq_pairs(rq->db, (page - 1) * PER_PAGE, PER_PAGE, v);
+    long total = listing_pairs_count(rq->db);
+    struct listing_pair *v = malloc(PER_PAGE * sizeof *v);
+    int n = total < 0 || !v ? -1 : listing_pairs(rq->db, (page - 1) * PER_PAGE, PER_PAGE, v);
     if (n < 0) {
         if (!v) {
             rs->body.oom = 1;
@@ -106,7 +106,7 @@ void page_doublons(const struct request *rq, struct response *rs)
                     "<th scope=\"col\">Distance</th><th scope=\"col\">Décision</th></tr>"
                     "</thead>\n<tbody>\n");
         for (int i = 0; i < n; i++) {
-            const struct pq_pair *p = &v[i];
+            const struct listing_pair *p = &v[i];
             html_rawf(b, "<tr><th scope=\"row\">%d</th>", p->score);
             side(b, &p->a);
             side(b, &p->b);

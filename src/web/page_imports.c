@@ -14,7 +14,7 @@
 #include "lieux/lieu.h"
 #include "web/html.h"
 #include "web/layout.h"
-#include "web/page_queries.h"
+#include "lieux/listings.h"
 #include "web/pages.h"
 
 #define PER_PAGE 50
@@ -52,9 +52,9 @@ static void runs_list(const struct request *rq, struct response *rs)
                         "Le numéro de page doit être un nombre entier à partir de 1.");
         return;
     }
-    long total = pq_runs_count(rq->db);
-    struct pq_run *v = malloc(PER_PAGE * sizeof *v);
-    int n = total < 0 || !v ? -1 : pq_runs(rq->db, (page - 1) * PER_PAGE, PER_PAGE, v);
+    long total = listing_runs_count(rq->db);
+    struct listing_run *v = malloc(PER_PAGE * sizeof *v);
+    int n = total < 0 || !v ? -1 : listing_runs(rq->db, (page - 1) * PER_PAGE, PER_PAGE, v);
     if (n < 0) {
         if (!v) {
             rs->body.oom = 1;
@@ -82,7 +82,7 @@ static void runs_list(const struct request *rq, struct response *rs)
                     "<th scope=\"col\">Importées</th><th scope=\"col\">Rejetées</th>"
                     "<th scope=\"col\">Rapport</th></tr></thead>\n<tbody>\n");
         for (int i = 0; i < n; i++) {
-            const struct pq_run *r = &v[i];
+            const struct listing_run *r = &v[i];
             html_rawf(b, "<tr><th scope=\"row\">%ld</th><td>", r->id);
             html_txt(b, r->source);
             html_raw(b, "</td><td class=\"coupe\">");
@@ -126,8 +126,8 @@ static void run_report(const struct request *rq, struct response *rs, long id)
                         "Le numéro de page doit être un nombre entier à partir de 1.");
         return;
     }
-    struct pq_run r;
-    int got = pq_run_get(rq->db, id, &r);
+    struct listing_run r;
+    int got = listing_run_get(rq->db, id, &r);
     if (got < 0) {
         page_db_error(rq, rs);
         return;
@@ -137,10 +137,10 @@ static void run_report(const struct request *rq, struct response *rs, long id)
                         "Cet import n'existe pas. La liste des imports est sur la page Imports.");
         return;
     }
-    long total = pq_issues_count(rq->db, id, rejected_only);
-    struct pq_issue *v = malloc(PER_PAGE * sizeof *v);
+    long total = listing_issues_count(rq->db, id, rejected_only);
+    struct listing_issue *v = malloc(PER_PAGE * sizeof *v);
     int n = total < 0 || !v ? -1
-                            : pq_issues(rq->db, id, rejected_only, (page - 1) * PER_PAGE,
+                            : listing_issues(rq->db, id, rejected_only, (page - 1) * PER_PAGE,
                                         PER_PAGE, v);
     if (n < 0) {
         if (!v) {
@@ -212,7 +212,7 @@ static void run_report(const struct request *rq, struct response *rs, long id)
                     "<th scope=\"col\">Valeur</th><th scope=\"col\">Règle</th>"
                     "<th scope=\"col\">Gravité</th></tr></thead>\n<tbody>\n");
         for (int i = 0; i < n; i++) {
-            const struct pq_issue *is = &v[i];
+            const struct listing_issue *is = &v[i];
             html_raw(b, "<tr>");
             num_cell(b, is->row);
             num_cell(b, is->line);

@@ -24,7 +24,7 @@
 #include "territoires/territoires.h"
 #include "web/html.h"
 #include "web/layout.h"
-#include "web/page_queries.h"
+#include "lieux/listings.h"
 #include "web/pages.h"
 #include "web/svgmap.h"
 
@@ -520,7 +520,7 @@ void page_territoire(const struct request *rq, struct response *rs)
         buf_free(&loc);
         return;
     }
-    long nlieux = pq_count_lieux(rq->db, t.niveau, t.code);
+    long nlieux = listing_count_lieux(rq->db, t.niveau, t.code);
     struct lieux_query q = {0};
     q.niveau = territoire_niveau_nom(t.niveau);
     q.code = t.code;
@@ -537,13 +537,13 @@ void page_territoire(const struct request *rq, struct response *rs)
         enum territoire_niveau cn =
             t.niveau == TERRITOIRE_REGION ? TERRITOIRE_DEPARTEMENT : TERRITOIRE_COMMUNE;
         struct territoire_list l;
-        struct pq_counts counts;
+        struct listing_counts counts;
         if (territoires_children(rq->db, t.niveau, t.code, cn, &l) < 0) {
             lieux_results_free(&places);
             page_db_error(rq, rs);
             return;
         }
-        if (pq_counts_by(rq->db, cn, t.niveau, t.code, &counts) < 0) {
+        if (listing_counts_by(rq->db, cn, t.niveau, t.code, &counts) < 0) {
             territoire_list_free(&l);
             lieux_results_free(&places);
             page_db_error(rq, rs);
@@ -552,14 +552,14 @@ void page_territoire(const struct request *rq, struct response *rs)
         v = calloc(l.n ? l.n : 1, sizeof *v);
         for (size_t i = 0; v && i < l.n; i++) {
             v[i].ref = l.v[i];
-            v[i].lieux = pq_counts_get(&counts, l.v[i].code);
+            v[i].lieux = listing_counts_get(&counts, l.v[i].code);
             v[i].rate = page_rate(v[i].lieux, l.v[i].population);
         }
         nv = v ? l.n : 0;
         if (!v)
             rs->body.oom = 1;
         territoire_list_free(&l);
-        pq_counts_free(&counts);
+        listing_counts_free(&counts);
     }
 
     const struct limits *lim = &normal;

@@ -1,6 +1,6 @@
-/* page_queries.c - read-only queries of the HTML pages (see page_queries.h).
+/* listings.c - read-only listings for the HTML pages (see listings.h).
  * Parameterised SQL only; column names come from the fixed table below. */
-#include "web/page_queries.h"
+#include "lieux/listings.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,7 +56,7 @@ static long scalar(struct db *d, sqlite3_stmt *st, const char *what)
     return n;
 }
 
-long pq_count_lieux(struct db *d, enum territoire_niveau niveau, const char *code)
+long listing_count_lieux(struct db *d, enum territoire_niveau niveau, const char *code)
 {
     const char *col = lieu_col(niveau);
     if (!col) {
@@ -71,8 +71,8 @@ long pq_count_lieux(struct db *d, enum territoire_niveau niveau, const char *cod
     return scalar(d, st, "count lieux");
 }
 
-int pq_counts_by(struct db *d, enum territoire_niveau child, enum territoire_niveau parent,
-                 const char *parent_code, struct pq_counts *out)
+int listing_counts_by(struct db *d, enum territoire_niveau child, enum territoire_niveau parent,
+                 const char *parent_code, struct listing_counts *out)
 {
     out->v = NULL;
     out->n = 0;
@@ -97,28 +97,28 @@ int pq_counts_by(struct db *d, enum territoire_niveau child, enum territoire_niv
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (out->n == cap) {
             cap = cap ? cap * 2 : 64;
-            struct pq_count *v = realloc(out->v, cap * sizeof *v);
+            struct listing_count *v = realloc(out->v, cap * sizeof *v);
             if (!v) {
                 rc = SQLITE_NOMEM;
                 break;
             }
             out->v = v;
         }
-        struct pq_count *c = &out->v[out->n++];
+        struct listing_count *c = &out->v[out->n++];
         col_copy(c->code, sizeof c->code, st, 0);
         c->n = (long)sqlite3_column_int64(st, 1);
     }
     if (rc != SQLITE_DONE) {
         db_fail(d, "counts");
         sqlite3_finalize(st);
-        pq_counts_free(out);
+        listing_counts_free(out);
         return -1;
     }
     sqlite3_finalize(st);
     return 0;
 }
 
-long pq_counts_get(const struct pq_counts *c, const char *code)
+long listing_counts_get(const struct listing_counts *c, const char *code)
 {
     size_t lo = 0, hi = c->n;
     while (lo < hi) {
@@ -134,14 +134,14 @@ long pq_counts_get(const struct pq_counts *c, const char *code)
     return 0;
 }
 
-void pq_counts_free(struct pq_counts *c)
+void listing_counts_free(struct listing_counts *c)
 {
     free(c->v);
     c->v = NULL;
     c->n = 0;
 }
 
-int pq_departements(struct db *d, struct pq_departement **out, size_t *n)
+int listing_departements(struct db *d, struct listing_departement **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
@@ -157,14 +157,14 @@ int pq_departements(struct db *d, struct pq_departement **out, size_t *n)
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 128;
-            struct pq_departement *v = realloc(*out, cap * sizeof *v);
+            struct listing_departement *v = realloc(*out, cap * sizeof *v);
             if (!v) {
                 rc = SQLITE_NOMEM;
                 break;
             }
             *out = v;
         }
-        struct pq_departement *p = &(*out)[(*n)++];
+        struct listing_departement *p = &(*out)[(*n)++];
         col_copy(p->code, sizeof p->code, st, 0);
         col_copy(p->nom, sizeof p->nom, st, 1);
         col_copy(p->zone, sizeof p->zone, st, 2);
@@ -186,12 +186,12 @@ int pq_departements(struct db *d, struct pq_departement **out, size_t *n)
 
 /* ---- deduplication review ---- */
 
-long pq_pairs_count(struct db *d)
+long listing_pairs_count(struct db *d)
 {
     return scalar(d, db_prepare(d, "SELECT count(*) FROM dedup_pair"), "count pairs");
 }
 
-static void read_side(sqlite3_stmt *st, int col, struct pq_pair_side *s)
+static void read_side(sqlite3_stmt *st, int col, struct listing_pair_side *s)
 {
     s->rowid = sqlite3_column_int64(st, col);
     col_copy(s->source, sizeof s->source, st, col + 1);
@@ -203,7 +203,7 @@ static void read_side(sqlite3_stmt *st, int col, struct pq_pair_side *s)
     s->retired = sqlite3_column_type(st, col + 7) != SQLITE_NULL;
 }
 
-int pq_pairs(struct db *d, long offset, int limit, struct pq_pair *out)
+int listing_pairs(struct db *d, long offset, int limit, struct listing_pair *out)
 {
     sqlite3_stmt *st = db_prepare(
         d, "SELECT p.score, p.nom_score, p.voie_score, p.distance_score, p.decision,"
@@ -222,7 +222,7 @@ int pq_pairs(struct db *d, long offset, int limit, struct pq_pair *out)
     sqlite3_bind_int64(st, 2, offset);
     int n = 0, rc = SQLITE_DONE;
     while (n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct pq_pair *p = &out[n++];
+        struct listing_pair *p = &out[n++];
         memset(p, 0, sizeof *p);
         p->score = sqlite3_column_int(st, 0);
         p->nom = sqlite3_column_int(st, 1);
@@ -247,7 +247,7 @@ int pq_pairs(struct db *d, long offset, int limit, struct pq_pair *out)
     " r.imported, r.rejected, r.unchanged, r.retired,"                                 \
     " (SELECT count(*) FROM import_issue i WHERE i.import_id = r.id) FROM import_run r"
 
-static void read_run(sqlite3_stmt *st, struct pq_run *r)
+static void read_run(sqlite3_stmt *st, struct listing_run *r)
 {
     memset(r, 0, sizeof *r);
     r->id = (long)sqlite3_column_int64(st, 0);
@@ -264,12 +264,12 @@ static void read_run(sqlite3_stmt *st, struct pq_run *r)
     r->issues = col_long(st, 11);
 }
 
-long pq_runs_count(struct db *d)
+long listing_runs_count(struct db *d)
 {
     return scalar(d, db_prepare(d, "SELECT count(*) FROM import_run"), "count runs");
 }
 
-int pq_runs(struct db *d, long offset, int limit, struct pq_run *out)
+int listing_runs(struct db *d, long offset, int limit, struct listing_run *out)
 {
     sqlite3_stmt *st = db_prepare(d, RUN_COLUMNS " ORDER BY r.id DESC LIMIT ?1 OFFSET ?2");
     if (!st)
@@ -287,7 +287,7 @@ int pq_runs(struct db *d, long offset, int limit, struct pq_run *out)
     return n;
 }
 
-int pq_run_get(struct db *d, long id, struct pq_run *out)
+int listing_run_get(struct db *d, long id, struct listing_run *out)
 {
     sqlite3_stmt *st = db_prepare(d, RUN_COLUMNS " WHERE r.id = ?1");
     if (!st)
@@ -306,7 +306,7 @@ int pq_run_get(struct db *d, long id, struct pq_run *out)
     return got;
 }
 
-long pq_issues_count(struct db *d, long run, int rejected_only)
+long listing_issues_count(struct db *d, long run, int rejected_only)
 {
     sqlite3_stmt *st = db_prepare(d, "SELECT count(*) FROM import_issue WHERE import_id = ?1"
                                      " AND (?2 = 0 OR severity = 'ligne rejetée')");
@@ -317,8 +317,8 @@ long pq_issues_count(struct db *d, long run, int rejected_only)
     return scalar(d, st, "count issues");
 }
 
-int pq_issues(struct db *d, long run, int rejected_only, long offset, int limit,
-              struct pq_issue *out)
+int listing_issues(struct db *d, long run, int rejected_only, long offset, int limit,
+              struct listing_issue *out)
 {
     sqlite3_stmt *st = db_prepare(d, "SELECT row, line, record_id, field, value, rule, severity"
                                      " FROM import_issue WHERE import_id = ?1"
@@ -332,7 +332,7 @@ int pq_issues(struct db *d, long run, int rejected_only, long offset, int limit,
     sqlite3_bind_int64(st, 4, offset);
     int n = 0, rc = SQLITE_DONE;
     while (n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct pq_issue *i = &out[n++];
+        struct listing_issue *i = &out[n++];
         i->row = col_long(st, 0);
         i->line = col_long(st, 1);
         col_copy(i->record_id, sizeof i->record_id, st, 2);
