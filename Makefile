@@ -8,7 +8,7 @@ CFLAGS  ?= -O2 -g
 LDFLAGS ?=
 WFLAGS  = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-format-truncation
 ALL_CFLAGS = $(WFLAGS) -Isrc -Ibuild/gen $(CFLAGS)
-LDLIBS  = -lmicrohttpd -ljansson -lsqlite3 -lm -lpthread
+LDLIBS  = -lmicrohttpd -ljansson -lsqlite3 -lsodium -lm -lpthread
 B       ?= build
 
 LIB_SRC  = $(filter-out src/main.c,$(wildcard src/*/*.c))

@@ -1,432 +1,37 @@
-/* main.c - the `passerelle` command: global options and subcommands.
+/* main.c - the `passerelle` command: global options, then one command group.
  *
- * passerelle [--db PATH] COMMAND ...   (see usage() below, kept true to the
- * code and to README.md). Each subcommand opens the database (migrating it),
- * calls one domain module and reports in French for operators, with exit
- * status 0 success, 1 failure, 2 usage error. */
-#include <errno.h>
-#include <jansson.h>
+ * passerelle [--db PATH] COMMAND ...   The groups are in src/cli/ (see
+ * cli.h); their help texts make up `passerelle --help`, kept true to the
+ * code and to README.md. Exit status 0 success, 1 failure, 2 usage error. */
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "http/server.h"
-#include "lieux/export.h"
-#include "lieux/import.h"
-#include "lieux/lieu.h"
-#include "lieux/lieux_store.h"
-#include "lieux/publish.h"
-#include "lieux/search.h"
+#include "cli/cli.h"
 #include "store/db.h"
-#include "territoires/territoires.h"
 
-static const char usage_text[] =
-    "Usage: passerelle [--db PATH] COMMAND [OPTIONS]\n"
-    "\n"
-    "Passerelle: registry of the lieux de médiation numérique, their search and map.\n"
-    "The database is an SQLite file (default: passerelle.db, or $PASSERELLE_DB).\n"
-    "\n"
-    "Commands:\n"
-    "  serve [--port N] [--host ADDR] [--threads N]\n"
-    "        Serve the web pages and the JSON API (/api/v1/, /api/openapi.json).\n"
-    "        Default 127.0.0.1:8080.\n"
-    "  territoires import [--cog DIR] [--coords FILE] [--contours DIR]\n"
-    "        Load communes, EPCI, départements and régions from\n"
-    "        @etalab/decoupage-administratif (default node_modules/...), commune\n"
-    "        coordinates from a CSV, contours from a folder of GeoJSON files.\n"
-    "  territoires show [NIVEAU] CODE\n"
-    "        Print a territory.\n"
-    "  lieux import FILE [--source NAME] [--mapping NAME|FILE] [--verbose] [--no-publish]\n"
-    "        Import places (CSV or JSON, standard or a producer's format).\n"
-    "        Ends with the line imported=N rejected=M.\n"
-    "  lieux export --format csv|json [-o FILE]\n"
-    "        Export the published registry in the national standard.\n"
-    "  lieux search (--near LAT,LON | --commune CODE | --code-postal CP | --q TEXT)\n"
-    "        [--limit N] [--km MAX] [--territoire NIVEAU:CODE] [--FIELD VALUE]...\n"
-    "        [--ouvert-maintenant] [--ouvert JOUR:HH-HH] [--json]\n"
-    "        Nearest places or matches; FIELD is any enumerated field of the\n"
-    "        standard, e.g. --services 'Aide aux démarches administratives'.\n"
-    "  lieux dedup [--jamais SRC:ID SRC:ID | --toujours SRC:ID SRC:ID] [--motif TEXT]\n"
-    "        Deduplicate and merge across sources and republish; record a\n"
-    "        coordinator's decision on a pair (kept across re-imports).\n"
-    "  lieux report [RUN_ID]\n"
-    "        Print the per-row report of an import (default: the last one).\n"
-    "  lieux retire SOURCE [--no-publish]\n"
-    "        Withdraw every place of a source (a producer that stopped publishing).\n"
-    "  lieux demo on|off\n"
-    "        Mark the loaded places as demo data (a banner on every page) or not.\n"
-    "  help  This text.\n";
+/* The command groups, in the order of the help text. */
+static const struct cli_command *const commands[] = {
+    &cli_serve_command,
+    &cli_territoires_command,
+    &cli_lieux_command,
+};
+#define NCOMMANDS (sizeof commands / sizeof *commands)
 
 static void usage(FILE *f)
 {
-    fputs(usage_text, f);
-}
-
-static int open_db(struct db *d, const char *path)
-{
-    if (db_open(d, path, 0) < 0) {
-        fprintf(stderr, "passerelle: base de données %s : %s\n", path, d->err);
-        return -1;
-    }
-    return 0;
-}
-
-static int cmd_import(struct db *d, int argc, char **argv)
-{
-    struct import_opts o = {.log = stderr, .progress = 1};
-    const char *file = NULL;
-    for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--source") == 0 && i + 1 < argc)
-            o.source = argv[++i];
-        else if (strcmp(argv[i], "--mapping") == 0 && i + 1 < argc)
-            o.mapping = argv[++i];
-        else if (strcmp(argv[i], "--verbose") == 0)
-            o.verbose = 1;
-        else if (strcmp(argv[i], "--no-publish") == 0)
-            o.no_publish = 1;
-        else if (argv[i][0] != '-' && !file)
-            file = argv[i];
-        else {
-            fprintf(stderr, "lieux import: option inconnue : %s\n", argv[i]);
-            return 2;
-        }
-    }
-    if (!file) {
-        fprintf(stderr, "usage: passerelle lieux import FILE [--source NAME] [--mapping M]\n");
-        return 2;
-    }
-    struct import_stats st;
-    char err[512];
-    if (lieux_import_file(d, file, &o, &st, err, sizeof err) < 0) {
-        fprintf(stderr, "lieux import: %s\n", err);
-        fprintf(stdout, "imported=0 rejected=%ld\n", st.rows);
-        return 1;
-    }
-    fprintf(stderr, "rows=%ld new=%ld updated=%ld unchanged=%ld retired=%ld values_fixed=%ld "
-            "values_dropped=%ld commune_unresolved=%ld run=%ld\n",
-            st.rows, st.added, st.updated, st.unchanged, st.retired, st.fixed, st.dropped,
-            st.unresolved, st.run_id);
-    fprintf(stdout, "imported=%ld rejected=%ld\n", st.imported, st.rejected);
-    return 0;
-}
-
-static int cmd_export(struct db *d, int argc, char **argv)
-{
-    const char *format = NULL, *path = NULL;
-    for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--format") == 0 && i + 1 < argc)
-            format = argv[++i];
-        else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
-            path = argv[++i];
-        else {
-            fprintf(stderr, "lieux export: option inconnue : %s\n", argv[i]);
-            return 2;
-        }
-    }
-    enum export_format fmt;
-    if (!format || lieux_export_format(format, &fmt) < 0) {
-        fprintf(stderr, "usage: passerelle lieux export --format csv|json [-o FILE]\n");
-        return 2;
-    }
-    FILE *out = path ? fopen(path, "w") : stdout;
-    if (!out) {
-        fprintf(stderr, "lieux export: %s : %s\n", path, strerror(errno));
-        return 1;
-    }
-    long n;
-    int rc = lieux_export(d, fmt, out, &n);
-    if (path && fclose(out) != 0)
-        rc = -1;
-    if (rc < 0) {
-        fprintf(stderr, "lieux export: %s\n", d->err[0] ? d->err : strerror(errno));
-        return 1;
-    }
-    fprintf(stderr, "exported=%ld\n", n);
-    return 0;
-}
-
-static int parse_point(const char *s, double *lat, double *lon)
-{
-    char *end;
-    *lat = strtod(s, &end);
-    if (end == s || *end != ',')
-        return -1;
-    const char *p = end + 1;
-    *lon = strtod(p, &end);
-    if (end == p || *end || *lat < -90 || *lat > 90 || *lon < -180 || *lon > 180)
-        return -1;
-    return 0;
-}
-
-static const char *const day_names[] = {"dimanche", "lundi", "mardi", "mercredi",
-                                        "jeudi", "vendredi", "samedi"};
-
-/* "samedi:9-12" or "samedi" (whole day). */
-static int parse_open_during(const char *s, struct lieux_query *q)
-{
-    const char *colon = strchr(s, ':');
-    size_t n = colon ? (size_t)(colon - s) : strlen(s);
-    q->wday = -1;
-    for (int i = 0; i < 7; i++)
-        if (strlen(day_names[i]) == n && strncmp(day_names[i], s, n) == 0)
-            q->wday = i;
-    if (q->wday < 0)
-        return -1;
-    q->from_min = 0;
-    q->to_min = 24 * 60;
-    if (colon) {
-        int a, b;
-        if (sscanf(colon + 1, "%d-%d", &a, &b) != 2 || a < 0 || b > 24 || a >= b)
-            return -1;
-        q->from_min = a * 60;
-        q->to_min = b * 60;
-    }
-    q->open = SEARCH_OPEN_DURING;
-    return 0;
-}
-
-static void print_hit_text(const struct lieux_hit *h)
-{
-    if (h->km >= 0)
-        printf("%8.2f km  ", h->km);
-    printf("#%lld %s — %s, %s %s\n", h->id, lieu_get(&h->l, LF_NOM), lieu_get(&h->l, LF_ADRESSE),
-           lieu_get(&h->l, LF_CODE_POSTAL), lieu_get(&h->l, LF_COMMUNE));
-}
-
-static json_t *hit_json(const struct lieux_hit *h)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "passerelle_id", json_integer(h->id));
-    if (h->km >= 0)
-        json_object_set_new(o, "distance_km", json_real(h->km));
-    for (int f = 0; f < LF__COUNT; f++)
-        if (h->l.f[f])
-            json_object_set_new(o, lieu_field_info((enum lieu_field)f)->name,
-                                json_string(h->l.f[f]));
-    return o;
-}
-
-static int cmd_search(struct db *d, int argc, char **argv)
-{
-    struct lieux_query q = {0};
-    int as_json = 0;
-    const char *commune = NULL, *cp = NULL;
-    char niveau[16], code[16];
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "--json") == 0) {
-            as_json = 1;
-        } else if (strcmp(a, "--ouvert-maintenant") == 0) {
-            q.open = SEARCH_OPEN_NOW;
-            q.now = time(NULL);
-        } else if (!v) {
-            fprintf(stderr, "lieux search: option inconnue ou sans valeur : %s\n", a);
-            return 2;
-        } else if (strcmp(a, "--near") == 0) {
-            if (parse_point(v, &q.lat, &q.lon) < 0) {
-                fprintf(stderr, "lieux search: --near attend LAT,LON (ex. 43.29,5.38), pas « %s »\n", v);
-                return 2;
-            }
-            q.has_point = 1;
-            i++;
-        } else if (strcmp(a, "--limit") == 0) {
-            q.limit = atoi(v), i++;
-        } else if (strcmp(a, "--km") == 0) {
-            q.max_km = atof(v), i++;
-        } else if (strcmp(a, "--q") == 0) {
-            q.text = v, i++;
-        } else if (strcmp(a, "--commune") == 0) {
-            commune = v, i++;
-        } else if (strcmp(a, "--code-postal") == 0) {
-            cp = v, i++;
-        } else if (strcmp(a, "--ouvert") == 0) {
-            if (parse_open_during(v, &q) < 0) {
-                fprintf(stderr, "lieux search: --ouvert attend JOUR[:HH-HH], ex. samedi:8-12\n");
-                return 2;
-            }
-            i++;
-        } else if (strcmp(a, "--territoire") == 0) {
-            if (sscanf(v, "%15[a-z]:%15s", niveau, code) != 2) {
-                fprintf(stderr, "lieux search: --territoire attend NIVEAU:CODE, ex. departement:13\n");
-                return 2;
-            }
-            q.niveau = niveau, q.code = code, i++;
-        } else if (strncmp(a, "--", 2) == 0 && lieu_field_by_name(a + 2) >= 0 &&
-                   lieux_query_filter(&q, (enum lieu_field)lieu_field_by_name(a + 2), v) == 0) {
-            i++;
-        } else {
-            fprintf(stderr, "lieux search: option inconnue : %s\n", a);
-            return 2;
-        }
-    }
-    struct territoire_commune c;
-    if (commune || cp) {
-        int got = commune ? territoires_commune(d, commune, &c)
-                          : territoires_communes_by_postcode(d, cp, &c, 1);
-        if (got <= 0 || !c.has_coords) {
-            fprintf(stderr, "lieux search: commune ou code postal inconnu : %s\n", commune ? commune : cp);
-            return 1;
-        }
-        q.has_point = 1;
-        q.lat = c.lat;
-        q.lon = c.lon;
-    }
-    struct lieux_results r;
-    if (lieux_search(d, &q, &r) < 0) {
-        fprintf(stderr, "lieux search: %s\n", d->err);
-        return 1;
-    }
-    if (as_json) {
-        json_t *o = json_object(), *arr = json_array();
-        json_object_set_new(o, "total", json_integer(r.total));
-        for (size_t i = 0; i < r.n; i++)
-            json_array_append_new(arr, hit_json(&r.v[i]));
-        json_object_set_new(o, "results", arr);
-        json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
-        fputc('\n', stdout);
-        json_decref(o);
-    } else {
-        for (size_t i = 0; i < r.n; i++)
-            print_hit_text(&r.v[i]);
-        printf("%zu lieu(x) affiché(s) sur %ld\n", r.n, r.total);
-    }
-    lieux_results_free(&r);
-    return 0;
-}
-
-static int cmd_dedup(struct db *d, int argc, char **argv)
-{
-    const char *decision = NULL, *a = NULL, *b = NULL, *motif = NULL;
-    for (int i = 0; i < argc; i++) {
-        if ((strcmp(argv[i], "--jamais") == 0 || strcmp(argv[i], "--toujours") == 0) && i + 2 < argc) {
-            decision = argv[i] + 2;
-            a = argv[i + 1];
-            b = argv[i + 2];
-            i += 2;
-        } else if (strcmp(argv[i], "--motif") == 0 && i + 1 < argc) {
-            motif = argv[++i];
-        } else {
-            fprintf(stderr, "lieux dedup: option inconnue : %s\n", argv[i]);
-            return 2;
-        }
-    }
-    if (decision && lieux_decide(d, a, b, decision, getenv("USER"), motif) < 0) {
-        fprintf(stderr, "lieux dedup: %s\n", d->err);
-        return 1;
-    }
-    struct publish_stats ps;
-    if (lieux_publish(d, &ps) < 0) {
-        fprintf(stderr, "lieux dedup: %s\n", d->err);
-        return 1;
-    }
-    printf("records=%ld published=%ld groups=%ld pairs_scored=%ld duplicates=%ld "
-           "forced_merge=%ld forced_split=%ld seconds=%.3f\n",
-           ps.records, ps.published, ps.groups, ps.pairs, ps.duplicates, ps.forced_merge,
-           ps.forced_split, ps.seconds);
-    return 0;
-}
-
-static int cmd_report(struct db *d, int argc, char **argv)
-{
-    long run = argc > 0 ? atol(argv[0]) : 0;
-    sqlite3_stmt *st = db_prepare(
-        d, "SELECT r.id, r.file, i.row, i.line, i.record_id, i.field, i.value, i.rule, i.severity "
-           "FROM import_run r JOIN import_issue i ON i.import_id = r.id "
-           "WHERE r.id = CASE WHEN ?1 > 0 THEN ?1 ELSE (SELECT max(id) FROM import_run) END "
-           "ORDER BY i.rowid");
-    if (!st) {
-        fprintf(stderr, "lieux report: %s\n", d->err);
-        return 1;
-    }
-    sqlite3_bind_int64(st, 1, run);
-    printf("run\tfichier\tligne_donnees\tligne_fichier\tid\tchamp\tvaleur\tregle\tgravite\n");
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        for (int c = 0; c < 9; c++) {
-            const char *v = (const char *)sqlite3_column_text(st, c);
-            printf("%s%s", c ? "\t" : "", v ? v : "");
-        }
-        putchar('\n');
-    }
-    sqlite3_finalize(st);
-    return 0;
-}
-
-static int cmd_retire(struct db *d, int argc, char **argv)
-{
-    if (argc < 1 || argv[0][0] == '-') {
-        fprintf(stderr, "usage: passerelle lieux retire SOURCE [--no-publish]\n");
-        return 2;
-    }
-    int publish = !(argc > 1 && strcmp(argv[1], "--no-publish") == 0);
-    long n;
-    struct publish_stats ps;
-    if (lieux_store_retire_source(d, argv[0], &n) < 0 || (publish && lieux_publish(d, &ps) < 0)) {
-        fprintf(stderr, "lieux retire: %s\n", d->err);
-        return 1;
-    }
-    printf("retired=%ld\n", n);
-    return 0;
-}
-
-static int cmd_demo(struct db *d, int argc, char **argv)
-{
-    if (argc != 1 || (strcmp(argv[0], "on") != 0 && strcmp(argv[0], "off") != 0)) {
-        fprintf(stderr, "usage: passerelle lieux demo on|off\n");
-        return 2;
-    }
-    if (db_meta_set(d, "demo", strcmp(argv[0], "on") == 0 ? "1" : "0") < 0) {
-        fprintf(stderr, "lieux demo: %s\n", d->err);
-        return 1;
-    }
-    return 0;
-}
-
-static int cmd_lieux(struct db *d, int argc, char **argv)
-{
-    if (argc < 1) {
-        usage(stderr);
-        return 2;
-    }
-    if (strcmp(argv[0], "import") == 0)
-        return cmd_import(d, argc - 1, argv + 1);
-    if (strcmp(argv[0], "export") == 0)
-        return cmd_export(d, argc - 1, argv + 1);
-    if (strcmp(argv[0], "search") == 0)
-        return cmd_search(d, argc - 1, argv + 1);
-    if (strcmp(argv[0], "dedup") == 0)
-        return cmd_dedup(d, argc - 1, argv + 1);
-    if (strcmp(argv[0], "report") == 0)
-        return cmd_report(d, argc - 1, argv + 1);
-    if (strcmp(argv[0], "retire") == 0)
-        return cmd_retire(d, argc - 1, argv + 1);
-    if (strcmp(argv[0], "demo") == 0)
-        return cmd_demo(d, argc - 1, argv + 1);
-    fprintf(stderr, "passerelle lieux: commande inconnue : %s\n", argv[0]);
-    return 2;
-}
-
-static int cmd_serve(const char *dbpath, int argc, char **argv)
-{
-    struct server_config cfg = {.db_path = dbpath, .host = "127.0.0.1", .port = 8080, .threads = 4};
-    for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--port") == 0 && i + 1 < argc)
-            cfg.port = atoi(argv[++i]);
-        else if (strcmp(argv[i], "--host") == 0 && i + 1 < argc)
-            cfg.host = argv[++i];
-        else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc)
-            cfg.threads = atoi(argv[++i]);
-        else {
-            fprintf(stderr, "serve: option inconnue : %s\n", argv[i]);
-            return 2;
-        }
-    }
-    if (cfg.port <= 0 || cfg.port > 65535 || cfg.threads < 1 || cfg.threads > 64) {
-        fprintf(stderr, "serve: --port 1..65535, --threads 1..64\n");
-        return 2;
-    }
-    return server_run(&cfg) < 0 ? 1 : 0;
+    fputs("Usage: passerelle [--db PATH] COMMAND [OPTIONS]\n"
+          "\n"
+          "Passerelle: the shared toolkit of digital inclusion (inclusion num\xc3\xa9rique):\n"
+          "registry of the lieux de m\xc3\xa9" "diation num\xc3\xa9rique, their search and map.\n"
+          "The database is an SQLite file (default: passerelle.db, or $PASSERELLE_DB).\n"
+          "\n"
+          "Commands:\n",
+          f);
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fputs(commands[i]->help, f);
+    fputs("  help  This text.\n", f);
 }
 
 int main(int argc, char **argv)
@@ -435,6 +40,10 @@ int main(int argc, char **argv)
      * mutexes, and no allocation statistics (a global lock per malloc). */
     sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    if (sodium_init() < 0) {
+        fprintf(stderr, "passerelle: libsodium ne d\xc3\xa9marre pas\n");
+        return 1;
+    }
     const char *dbpath = getenv("PASSERELLE_DB") ? getenv("PASSERELLE_DB") : "passerelle.db";
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
@@ -453,7 +62,7 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    const char *cmd = argv[i];
+    const char *name = argv[i];
     int rest = argc - i - 1;
     char **rargv = argv + i + 1;
     for (int k = 0; k < rest; k++) {
@@ -462,22 +71,27 @@ int main(int argc, char **argv)
             return 0;
         }
     }
-    if (strcmp(cmd, "help") == 0) {
+    if (strcmp(name, "help") == 0) {
         usage(stdout);
         return 0;
     }
-    if (strcmp(cmd, "serve") == 0)
-        return cmd_serve(dbpath, rest, rargv);
-    if (strcmp(cmd, "lieux") != 0 && strcmp(cmd, "territoires") != 0) {
-        fprintf(stderr, "passerelle: commande inconnue : %s\n", cmd);
+    const struct cli_command *cmd = NULL;
+    for (size_t k = 0; k < NCOMMANDS; k++)
+        if (strcmp(commands[k]->name, name) == 0)
+            cmd = commands[k];
+    if (!cmd) {
+        fprintf(stderr, "passerelle: commande inconnue : %s\n", name);
         usage(stderr);
         return 2;
     }
+    if (!cmd->needs_db)
+        return cmd->run(dbpath, NULL, rest, rargv);
     struct db d;
-    if (open_db(&d, dbpath) < 0)
+    if (db_open(&d, dbpath, 0) < 0) {
+        fprintf(stderr, "passerelle: base de donn\xc3\xa9" "es %s : %s\n", dbpath, d.err);
         return 1;
-    int rc = strcmp(cmd, "lieux") == 0 ? cmd_lieux(&d, rest, rargv)
-                                       : territoires_cli(&d, rest, rargv, stdout, stderr);
+    }
+    int rc = cmd->run(dbpath, &d, rest, rargv);
     db_close(&d);
     return rc;
 }

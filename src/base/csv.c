@@ -339,6 +339,20 @@ int csv_write_field(struct buf *out, const char *field)
     }
 }
 
+int csv_write_cell(struct buf *out, const char *field)
+{
+    if (field && (field[0] == '=' || field[0] == '+' || field[0] == '-' || field[0] == '@' ||
+                  field[0] == '\t' || field[0] == '\r')) {
+        struct buf tmp = {0};
+        buf_putc(&tmp, '\'');
+        buf_puts(&tmp, field);
+        int r = tmp.oom ? -1 : csv_write_field(out, tmp.s);
+        buf_free(&tmp);
+        return r;
+    }
+    return csv_write_field(out, field);
+}
+
 int csv_write_record(struct buf *out, char *const *fields, size_t n)
 {
     /* A lone empty field would make a blank line, which readers skip. */

@@ -44,6 +44,10 @@ char csv_detect_separator(const char *data, size_t len);
  * Returns 0 or -1 on OOM. */
 struct buf;
 int csv_write_field(struct buf *out, const char *field);
+/* Same for free text meant for spreadsheets (journal, statistics): a
+ * field that starts with = + - @ or a tab/CR, which a spreadsheet would
+ * run as a formula, is written with a leading apostrophe. */
+int csv_write_cell(struct buf *out, const char *field);
 /* Write n fields with csv_write_field(), ',' between them, then "\r\n".
  * A record made of one empty field is written as "" so that it is not read
  * back as a blank line. Returns 0 or -1 on OOM. */

@@ -4,35 +4,43 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "http/api.h"
 #include "web/html.h"
 #include "web/pages.h"
 
+/* Methods a route answers. GET routes also answer HEAD. */
+enum { M_GET = 1, M_POST = 2, M_PUT = 4, M_DELETE = 8 };
+
 struct route {
+    unsigned methods;
     const char *pattern;
     handler_fn fn;
 };
 
+/* One line per (methods, path). A path may appear on several lines with
+ * different methods and handlers; a path matched with no line for the
+ * method answers 405 with an Allow header. */
 static const struct route routes[] = {
-    {"/", page_accueil},
-    {"/recherche", page_recherche},
-    {"/lieu/*", page_lieu},
-    {"/territoire/*/*", page_territoire},
-    {"/carte", page_carte},
-    {"/doublons", page_doublons},
-    {"/imports", page_imports},
-    {"/static/*", page_static},
-    {"/api/v1/lieux", api_lieux},
-    {"/api/v1/lieux/*", api_lieu},
-    {"/api/v1/export", api_export},
-    {"/api/v1/communes", api_communes},
-    {"/api/v1/territoires/*/*", api_territoire},
-    {"/api/v1/doublons", api_doublons},
-    {"/api/v1/imports", api_imports},
-    {"/api/v1/imports/*", api_import},
-    {"/api/openapi.json", api_openapi},
-    {"/sante", api_sante},
+    {M_GET, "/", page_accueil},
+    {M_GET, "/recherche", page_recherche},
+    {M_GET, "/lieu/*", page_lieu},
+    {M_GET, "/territoire/*/*", page_territoire},
+    {M_GET, "/carte", page_carte},
+    {M_GET, "/doublons", page_doublons},
+    {M_GET, "/imports", page_imports},
+    {M_GET, "/static/*", page_static},
+    {M_GET, "/api/v1/lieux", api_lieux},
+    {M_GET, "/api/v1/lieux/*", api_lieu},
+    {M_GET, "/api/v1/export", api_export},
+    {M_GET, "/api/v1/communes", api_communes},
+    {M_GET, "/api/v1/territoires/*/*", api_territoire},
+    {M_GET, "/api/v1/doublons", api_doublons},
+    {M_GET, "/api/v1/imports", api_imports},
+    {M_GET, "/api/v1/imports/*", api_import},
+    {M_GET, "/api/openapi.json", api_openapi},
+    {M_GET, "/sante", api_sante},
 };
 
 #define MAX_CAPTURES 4
@@ -60,21 +68,51 @@ static int match(const char *pattern, const char *path, char caps[MAX_CAPTURES][
     return *pattern || *path ? -1 : n;
 }
 
+static unsigned method_bit(const char *m)
+{
+    if (strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0)
+        return M_GET;
+    if (strcmp(m, "POST") == 0)
+        return M_POST;
+    if (strcmp(m, "PUT") == 0)
+        return M_PUT;
+    if (strcmp(m, "DELETE") == 0)
+        return M_DELETE;
+    return 0;
+}
+
+static void method_not_allowed(const struct request *rq, struct response *rs, unsigned allowed)
+{
+    char allow[48] = "";
+    static const struct {
+        unsigned bit;
+        const char *names;
+    } m[] = {{M_GET, "GET, HEAD"}, {M_POST, "POST"}, {M_PUT, "PUT"}, {M_DELETE, "DELETE"}};
+    for (size_t i = 0; i < sizeof m / sizeof *m; i++)
+        if (allowed & m[i].bit)
+            snprintf(allow + strlen(allow), sizeof allow - strlen(allow), "%s%s",
+                     allow[0] ? ", " : "", m[i].names);
+    if (strncmp(rq->path, "/api/", 5) == 0)
+        resp_json_error(rs, 405, "methode", "Méthode non permise sur cette adresse.");
+    else
+        resp_html_error(rq, rs, 405, "Méthode non permise",
+                        allowed == M_GET ? "Cette adresse ne se consulte qu'en lecture."
+                                         : "Cette adresse n'accepte pas cette méthode.");
+    resp_header(rs, "Allow", allow);
+}
+
 void router_dispatch(struct request *rq, struct response *rs)
 {
     char caps[MAX_CAPTURES][CAPTURE_LEN];
     const char *capp[MAX_CAPTURES];
+    unsigned want = method_bit(rq->method), allowed = 0;
     for (size_t i = 0; i < sizeof routes / sizeof *routes; i++) {
         int n = match(routes[i].pattern, rq->path, caps);
         if (n < 0)
             continue;
-        if (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "HEAD") != 0) {
-            if (strncmp(rq->path, "/api/", 5) == 0)
-                resp_json_error(rs, 405, "methode", "Méthode non permise sur cette adresse.");
-            else
-                resp_html_error(rq, rs, 405, "Méthode non permise",
-                                "Cette adresse ne se consulte qu'en lecture.");
-            return;
+        if (!(routes[i].methods & want)) {
+            allowed |= routes[i].methods;
+            continue;
         }
         for (int k = 0; k < n; k++)
             capp[k] = caps[k];
@@ -86,11 +124,67 @@ void router_dispatch(struct request *rq, struct response *rs)
         rq->ncaptures = 0;
         return;
     }
+    if (allowed) {
+        method_not_allowed(rq, rs, allowed);
+        return;
+    }
     if (strncmp(rq->path, "/api/", 5) == 0)
         resp_json_error(rs, 404, "introuvable", "Aucune ressource à cette adresse.");
     else
         resp_html_error(rq, rs, 404, "Page introuvable",
                         "Cette page n'existe pas. Vous pouvez chercher un lieu depuis l'accueil.");
+}
+
+const char *request_header(const struct request *rq, const char *name)
+{
+    if (!rq->headers)
+        return NULL;
+    for (const struct http_header *h = rq->headers; h->name; h++)
+        if (strcasecmp(h->name, name) == 0)
+            return h->value;
+    return NULL;
+}
+
+const char *request_cookie(const struct request *rq, const char *name, char *out, size_t n)
+{
+    size_t nl = strlen(name);
+    /* Several Cookie headers are possible (HTTP/2 proxies split them). */
+    for (const struct http_header *h = rq->headers; h && h->name; h++) {
+        if (strcasecmp(h->name, "Cookie") != 0 || !h->value)
+            continue;
+        const char *p = h->value;
+        while (*p) {
+            while (*p == ' ' || *p == ';')
+                p++;
+            const char *end = strchr(p, ';');
+            size_t len = end ? (size_t)(end - p) : strlen(p);
+            if (len > nl && strncmp(p, name, nl) == 0 && p[nl] == '=') {
+                size_t vl = len - nl - 1;
+                if (vl == 0 || vl >= n)
+                    return NULL;
+                memcpy(out, p + nl + 1, vl);
+                out[vl] = 0;
+                return out;
+            }
+            p += len;
+        }
+    }
+    return NULL;
+}
+
+int resp_header(struct response *rs, const char *name, const char *value)
+{
+    if (rs->nheaders >= (int)(sizeof rs->headers / sizeof *rs->headers) ||
+        strlen(name) >= sizeof rs->headers[0].name || strlen(value) >= sizeof rs->headers[0].value)
+        return -1;
+    /* Header injection: no control characters in what we send. */
+    for (const char *p = value; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            return -1;
+    struct resp_header *h = &rs->headers[rs->nheaders++];
+    snprintf(h->name, sizeof h->name, "%s", name);
+    snprintf(h->value, sizeof h->value, "%s", value);
+    return 0;
 }
 
 void resp_json_error(struct response *rs, int status, const char *code, const char *message)
@@ -120,4 +214,21 @@ void resp_redirect(struct response *rs, const char *location)
     snprintf(rs->location, sizeof rs->location, "%s", location);
     rs->content_type = "text/plain; charset=utf-8";
     buf_reset(&rs->body);
+}
+
+int resp_cookie(struct response *rs, const struct request *rq, const char *name,
+                const char *value, long max_age)
+{
+    for (const char *p = value; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              *p == '-' || *p == '_' || *p == '.'))
+            return -1;
+    char v[sizeof rs->headers[0].value], age[32] = "";
+    if (max_age >= 0)
+        snprintf(age, sizeof age, "; Max-Age=%ld", max_age);
+    int n = snprintf(v, sizeof v, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s", name, value, age,
+                     rq->secure ? "; Secure" : "");
+    if (n < 0 || (size_t)n >= sizeof v)
+        return -1;
+    return resp_header(rs, "Set-Cookie", v);
 }

@@ -16,6 +16,13 @@
 #include "http/query.h"
 #include "store/db.h"
 
+/* A request header as received (names compared without case). */
+struct http_header {
+    const char *name, *value;
+};
+
+struct actor; /* comptes/authz.h: who is asking (NULL: anonymous) */
+
 struct request {
     const char *method;     /* "GET", "HEAD", "POST" ... */
     const char *path;       /* decoded path, without query: "/lieu/12" */
@@ -27,6 +34,13 @@ struct request {
     time_t now;
     const char *const *captures; /* path parts matched by '*' in the route */
     int ncaptures;
+    const struct http_header *headers; /* all request headers, ends with {NULL,NULL};
+                                          may be NULL (no headers) */
+    const char *peer;       /* client address ("127.0.0.1"), or NULL */
+    int secure;             /* came over TLS (or a trusted proxy said so) */
+    const struct actor *actor; /* the signed-in account, or NULL (anonymous) */
+    const unsigned char *secret; /* 32-byte server key for CSRF and signed links,
+                                    or NULL (forms are then refused) */
 };
 
 struct response {
@@ -36,12 +50,32 @@ struct response {
     const char *cache_control;  /* literal or NULL (server default: no-store for API) */
     char location[512];         /* for redirects */
     char disposition[128];      /* Content-Disposition, e.g. attachment */
+    struct resp_header {
+        char name[32];
+        char value[480];
+    } headers[8];               /* extra headers (Set-Cookie, ETag, Allow...) */
+    int nheaders;
 };
 
 typedef void (*handler_fn)(const struct request *rq, struct response *rs);
 
 /* Find and run the handler for rq; fills rs (404/405 pages when none). */
 void router_dispatch(struct request *rq, struct response *rs);
+
+/* The value of request header `name` (case-insensitive), or NULL. */
+const char *request_header(const struct request *rq, const char *name);
+/* The value of cookie `name` copied into out[n] (NUL-terminated). Returns
+ * out, or NULL when the cookie is absent, empty or longer than n - 1. */
+const char *request_cookie(const struct request *rq, const char *name, char *out, size_t n);
+/* Add a response header (copied). Returns 0, or -1 when the header table
+ * is full or the name/value too long (nothing added). */
+int resp_header(struct response *rs, const char *name, const char *value);
+/* Set-Cookie name=value; Path=/; HttpOnly; SameSite=Lax, plus Secure when
+ * the request came over TLS, and Max-Age when max_age >= 0 (0 deletes the
+ * cookie; -1: a browser-session cookie). value: cookie-safe characters
+ * only (base64url). Returns 0 or -1 (not set). */
+int resp_cookie(struct response *rs, const struct request *rq, const char *name,
+                const char *value, long max_age);
 
 /* Helpers for handlers. */
 void resp_json_error(struct response *rs, int status, const char *code, const char *message);

@@ -9,7 +9,9 @@
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
+#include <netinet/in.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +23,7 @@
 
 #define BODY_MAX (1024 * 1024)
 #define URI_MAX 8192
+#define HEADERS_MAX 48
 
 /* Database connections, one per pool thread (plus spares). */
 struct db_pool {
@@ -35,6 +38,7 @@ struct server {
     const struct server_config *cfg;
     struct db_pool pool;
     time_t fixed_now; /* PASSERELLE_NOW, for reproducible tests; 0 = clock */
+    unsigned char secret[32]; /* CSRF and signed links (meta "server_secret") */
 };
 
 struct reqctx {
@@ -138,6 +142,8 @@ static void add_headers(struct MHD_Response *r, const struct response *rs, int i
         MHD_add_response_header(r, "Location", rs->location);
     if (rs->disposition[0])
         MHD_add_response_header(r, "Content-Disposition", rs->disposition);
+    for (int i = 0; i < rs->nheaders; i++)
+        MHD_add_response_header(r, rs->headers[i].name, rs->headers[i].value);
 }
 
 static enum MHD_Result send_response(struct MHD_Connection *c, struct response *rs, int is_api)
@@ -166,6 +172,35 @@ static enum MHD_Result plain_error(struct MHD_Connection *c, int status, const c
     struct response rs = {.status = status, .content_type = "text/plain; charset=utf-8"};
     buf_puts(&rs.body, msg);
     return send_response(c, &rs, 0);
+}
+
+struct header_list {
+    struct http_header v[HEADERS_MAX + 1];
+    int n;
+};
+
+static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      const char *value)
+{
+    (void)kind;
+    struct header_list *l = cls;
+    if (l->n < HEADERS_MAX && key)
+        l->v[l->n++] = (struct http_header){key, value ? value : ""};
+    return MHD_YES;
+}
+
+/* The client's address as text ("127.0.0.1"), into out[n]. */
+static void peer_address(struct MHD_Connection *c, char *out, size_t n)
+{
+    snprintf(out, n, "?");
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (!ci || !ci->client_addr)
+        return;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, (socklen_t)n);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)n);
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
@@ -220,6 +255,14 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     rq.body_len = ctx->body.len;
     rq.accept_language = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language");
     rq.now = srv->fixed_now ? srv->fixed_now : time(NULL);
+    struct header_list hl = {.n = 0};
+    MHD_get_connection_values(c, MHD_HEADER_KIND, collect_header, &hl);
+    hl.v[hl.n] = (struct http_header){NULL, NULL};
+    rq.headers = hl.v;
+    char peer[INET6_ADDRSTRLEN + 1];
+    peer_address(c, peer, sizeof peer);
+    rq.peer = peer;
+    rq.secret = srv->secret;
 
     struct response rs = {.status = 200};
     int slot = pool_take(&srv->pool);
@@ -230,6 +273,24 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     return send_response(c, &rs, strncmp(url, "/api/", 5) == 0);
 }
 
+/* The server's 32-byte key, kept in meta "server_secret" (hex), made at the
+ * first start. It signs CSRF tokens and links; it is not the key that
+ * encrypts personal data (that one comes from the configuration). */
+static int load_secret(struct db *d, unsigned char key[32])
+{
+    char *hex = db_meta_get(d, "server_secret");
+    size_t got = 0;
+    if (hex && sodium_hex2bin(key, 32, hex, strlen(hex), NULL, &got, NULL) == 0 && got == 32) {
+        free(hex);
+        return 0;
+    }
+    free(hex);
+    randombytes_buf(key, 32);
+    char out[65];
+    sodium_bin2hex(out, sizeof out, key, 32);
+    return db_meta_set(d, "server_secret", out);
+}
+
 int server_run(const struct server_config *cfg)
 {
     struct server srv = {.cfg = cfg};
@@ -237,6 +298,11 @@ int server_run(const struct server_config *cfg)
     if (fixed && *fixed)
         srv.fixed_now = (time_t)atoll(fixed);
     if (pool_open(&srv.pool, cfg->db_path, cfg->threads + 2) < 0) {
+        pool_close(&srv.pool);
+        return -1;
+    }
+    if (load_secret(&srv.pool.dbs[0], srv.secret) < 0) {
+        fprintf(stderr, "serve: clé du serveur : %s\n", srv.pool.dbs[0].err);
         pool_close(&srv.pool);
         return -1;
     }

@@ -271,3 +271,27 @@ void lieux_import_issues_free(struct import_issues *is)
     free(is->v);
     memset(is, 0, sizeof *is);
 }
+
+int lieux_report_print(struct db *d, long run, FILE *out)
+{
+    sqlite3_stmt *st = db_prepare(
+        d, "SELECT r.id, r.file, i.row, i.line, i.record_id, i.field, i.value, i.rule, i.severity "
+           "FROM import_run r JOIN import_issue i ON i.import_id = r.id "
+           "WHERE r.id = CASE WHEN ?1 > 0 THEN ?1 ELSE (SELECT max(id) FROM import_run) END "
+           "ORDER BY i.rowid");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, run);
+    fprintf(out, "run\tfichier\tligne_donnees\tligne_fichier\tid\tchamp\tvaleur\tregle\tgravite\n");
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        for (int c = 0; c < 9; c++) {
+            const char *v = (const char *)sqlite3_column_text(st, c);
+            fprintf(out, "%s%s", c ? "\t" : "", v ? v : "");
+        }
+        fputc('\n', out);
+    }
+    int ok = rc == SQLITE_DONE ? 0 : db_fail(d, "import report");
+    sqlite3_finalize(st);
+    return ok;
+}

@@ -6,6 +6,7 @@
 #ifndef LIEUX_REPORTS_H
 #define LIEUX_REPORTS_H
 #include <stddef.h>
+#include <stdio.h>
 
 #include "store/db.h"
 
@@ -72,5 +73,9 @@ struct import_issues {
 int lieux_import_issues(struct db *d, long long run, int page, int per_page,
                         struct import_issues *out);
 void lieux_import_issues_free(struct import_issues *is);
+
+/* The per-row report of import run `run` (0: the last run) as
+ * tab-separated lines with a header, to `out`. Returns 0 or -1. */
+int lieux_report_print(struct db *d, long run, FILE *out);
 
 #endif

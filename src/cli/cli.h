@@ -1,0 +1,28 @@
+/* cli.h - the subcommands of the `passerelle` program, one file per group.
+ *
+ * main.c parses the global options (--db PATH, --help), finds the group by
+ * its first word in its table of struct cli_command, opens the database
+ * when the group needs one (migrating it), and runs it. Each group lives in
+ * src/cli/cli_<name>.c, calls its domain module and reports in French for
+ * operators. Exit status: 0 success, 1 failure, 2 usage error.
+ *
+ * Adding a group: one file here, one line in main.c's table; its `help`
+ * text is printed by `passerelle --help` in the table's order and must be
+ * kept true to the code (and to README.md). */
+#ifndef CLI_CLI_H
+#define CLI_CLI_H
+#include "store/db.h"
+
+struct cli_command {
+    const char *name; /* first word: "lieux", "serve" ... */
+    const char *help; /* lines of the usage text, each starting with "  " */
+    int needs_db;     /* 1: main opens `d` before run(); 0: d is NULL */
+    /* argv[0] is the first word after the group's name (argc may be 0). */
+    int (*run)(const char *dbpath, struct db *d, int argc, char **argv);
+};
+
+extern const struct cli_command cli_serve_command;
+extern const struct cli_command cli_territoires_command;
+extern const struct cli_command cli_lieux_command;
+
+#endif

@@ -1,0 +1,24 @@
+/* cli_territoires.c - `passerelle territoires ...`: import and show (see
+ * cli.h). The work is in territoires/territoires.c (territoires_cli). */
+#include <stdio.h>
+
+#include "cli/cli.h"
+#include "territoires/territoires.h"
+
+static int cmd_territoires(const char *dbpath, struct db *d, int argc, char **argv)
+{
+    (void)dbpath;
+    return territoires_cli(d, argc, argv, stdout, stderr);
+}
+
+const struct cli_command cli_territoires_command = {
+    "territoires",
+    "  territoires import [--cog DIR] [--coords FILE] [--contours DIR]\n"
+    "        Load communes, EPCI, d\xc3\xa9partements and r\xc3\xa9gions from\n"
+    "        @etalab/decoupage-administratif (default node_modules/...), commune\n"
+    "        coordinates from a CSV, contours from a folder of GeoJSON files.\n"
+    "  territoires show [NIVEAU] CODE\n"
+    "        Print a territory.\n",
+    1,
+    cmd_territoires,
+};
