@@ -9,6 +9,7 @@
 #include "http/api.h"
 #include "web/html.h"
 #include "web/pages.h"
+#include "web/pages_comptes.h"
 
 /* Methods a route answers. GET routes also answer HEAD. */
 enum { M_GET = 1, M_POST = 2, M_PUT = 4, M_DELETE = 8 };
@@ -40,6 +41,17 @@ static const struct route routes[] = {
     {M_GET, "/api/v1/imports", api_imports},
     {M_GET, "/api/v1/imports/*", api_import},
     {M_GET, "/api/openapi.json", api_openapi},
+    /* comptes: accounts, structures, tokens, journal */
+    {M_GET | M_POST, "/connexion", page_connexion},
+    {M_GET | M_POST, "/connexion/code", page_connexion_code},
+    {M_POST, "/deconnexion", page_deconnexion},
+    {M_GET | M_POST, "/invitation/*", page_invitation},
+    {M_GET | M_POST, "/mot-de-passe-oublie", page_oubli},
+    {M_GET | M_POST, "/reinitialisation/*", page_reinitialisation},
+    {M_GET, "/espace", page_espace},
+    {M_GET, "/compte", page_compte},
+    {M_POST, "/compte/mot-de-passe", page_compte_mot_de_passe},
+    {M_GET | M_POST, "/compte/second-facteur", page_compte_totp},
     {M_GET, "/sante", api_sante},
 };
 

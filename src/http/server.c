@@ -18,6 +18,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "comptes/authz.h"
+#include "http/identify.h"
 #include "http/router.h"
 #include "store/db.h"
 
@@ -267,7 +269,21 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     struct response rs = {.status = 200};
     int slot = pool_take(&srv->pool);
     rq.db = &srv->pool.dbs[slot];
-    router_dispatch(&rq, &rs);
+    struct actor actor;
+    switch (identify_request(&rq, &actor)) {
+    case IDENTIFY_OK:
+        router_dispatch(&rq, &rs);
+        break;
+    case IDENTIFY_BAD_TOKEN:
+        resp_json_error(&rs, 401, "jeton", "Jeton d'accès inconnu, révoqué ou mal formé "
+                        "(en-tête Authorization: Bearer pas_...).");
+        resp_header(&rs, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
+        break;
+    case IDENTIFY_DB_ERROR:
+        fprintf(stderr, "serve: identify: %s\n", rq.db->err);
+        resp_json_error(&rs, 500, "interne", "Erreur interne.");
+        break;
+    }
     pool_give(&srv->pool, slot);
     query_free(&rq.query);
     return send_response(c, &rs, strncmp(url, "/api/", 5) == 0);
