@@ -40,6 +40,8 @@ static const struct route routes[] = {
     {M_GET, "/api/v1/doublons", api_doublons},
     {M_GET, "/api/v1/imports", api_imports},
     {M_GET, "/api/v1/imports/*", api_import},
+    {M_GET | M_PUT | M_DELETE, "/api/v1/sources/*/lieux/*", api_source_lieu},
+    {M_PUT, "/api/v1/sources/*/lieux", api_source_lieux},
     {M_GET, "/api/openapi.json", api_openapi},
     /* comptes: accounts, structures, tokens, journal */
     {M_GET | M_POST, "/connexion", page_connexion},

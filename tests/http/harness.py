@@ -232,9 +232,13 @@ class Client:
 
 
 class Server:
-    """build/passerelle serve on a free port, with a fixed clock."""
+    """build/passerelle serve on a free port, with a fixed clock. The rate
+    limit per address is off (--rate 0: every test client is 127.0.0.1)
+    unless args set --rate."""
 
     def __init__(self, db, env=None, args=()):
+        if "--rate" not in args:
+            args = ("--rate", "0", *args)
         self.db = db
         self.port = free_port()
         e = dict(os.environ, PASSERELLE_NOW=str(NOW))
