@@ -213,6 +213,16 @@ enum flow_result comptes_invite(struct db *d, struct flow_ctx *c, const struct i
     if (existed) {
         if (comptes_get(d, id, &before) != 1)
             return fail(d);
+        int was_machine = strcmp(before.profil, "machine") == 0;
+        int machine_wanted = inv->profil && strcmp(inv->profil, "machine") == 0;
+        if (was_machine != machine_wanted || (was_machine && inv->grant.role != ROLE_PRODUCTEUR)) {
+            db_rollback(d);
+            return invalid(c, "email", was_machine ? "Cette adresse est celle d'un compte de "
+                                                     "service : il ne peut être que producteur."
+                                                   : "Cette adresse est celle d'un compte de "
+                                                     "personne : un producteur de données a "
+                                                     "son propre compte de service.");
+        }
         avant = comptes_journal_json(&before);
     }
     if (comptes_grant_add(d, id, &inv->grant) < 0)

@@ -27,9 +27,11 @@ static const char *result_word(enum lieux_write_status s)
     }
 }
 
+/* The write API takes tokens only: a browser session (cookie) never writes
+ * through it, so no cross-site request can. */
 static int need_token(const struct request *rq, struct response *rs)
 {
-    if (rq->actor)
+    if (rq->actor && rq->actor->via_token)
         return 1;
     resp_json_error(rs, 401, "jeton", "Jeton d'accès requis : en-tête Authorization: Bearer "
                                       "pas_... (un administrateur le crée pour votre source).");

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/jsonw.h"
 #include "base/text.h"
 #include "journal/journal.h"
 #include "lieux/horaires.h"
@@ -499,4 +500,83 @@ err:
     db_rollback(d);
     say(out, LW_ERROR, NULL);
     lieu_clear(&before);
+}
+
+/* The commune of source record "source:id" into commune[8]: 1 / 0 / -1. */
+static int record_commune(struct db *d, const char *ref, char commune[8])
+{
+    const char *colon = strchr(ref, ':');
+    if (!colon || colon == ref || !colon[1])
+        return 0;
+    sqlite3_stmt *st = db_prepare_cached(
+        d, "SELECT coalesce(commune_code, '') FROM lieu_source WHERE source_name = ?1 "
+           "AND source_id = ?2");
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, ref, (int)(colon - ref), SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, colon + 1, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        db_col_copy(st, 0, commune, 8);
+    db_release(d, st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : db_fail(d, "record commune");
+}
+
+void lieux_decide_flow(struct db *d, const struct lieux_write_ctx *c, const char *a, const char *b,
+                       const char *decision, const char *motif, struct lieux_write *out)
+{
+    memset(out, 0, sizeof *out);
+    if (strcmp(decision, "jamais") != 0 && strcmp(decision, "toujours") != 0) {
+        say(out, LW_BAD_REQUEST, "Choisissez « toujours réunir » ou « ne jamais réunir ».");
+        return;
+    }
+    char ca[8] = "", cb[8] = "";
+    int ka = record_commune(d, a, ca), kb = record_commune(d, b, cb);
+    if (ka < 0 || kb < 0) {
+        say(out, LW_ERROR, NULL);
+        return;
+    }
+    if (!ka || !kb || strcmp(a, b) == 0) {
+        say(out, LW_NOT_FOUND, "Indiquez deux fiches différentes, chacune sous la forme "
+                               "SOURCE:ID (colonne « Fiche » du tableau).");
+        return;
+    }
+    if (c->by) {
+        struct authz_resource ra = {.commune = ca}, rb = {.commune = cb};
+        int k = authz_allowed(d, c->by, AZ_DEDUP_DECIDE, &ra);
+        if (k > 0)
+            k = authz_allowed(d, c->by, AZ_DEDUP_DECIDE, &rb);
+        if (k <= 0) {
+            say(out, k < 0 ? LW_ERROR : LW_FORBIDDEN,
+                "Les deux fiches doivent être dans votre territoire.");
+            return;
+        }
+    }
+    char apres[1200];
+    struct buf j = BUF_INIT;
+    struct jsonw w;
+    jsonw_init(&w, &j);
+    jsonw_object(&w);
+    jsonw_key(&w, "fiche_a");
+    jsonw_string(&w, a);
+    jsonw_key(&w, "fiche_b");
+    jsonw_string(&w, b);
+    jsonw_key(&w, "decision");
+    jsonw_string(&w, decision);
+    jsonw_key(&w, "motif");
+    jsonw_string(&w, motif ? motif : "");
+    jsonw_end_object(&w);
+    snprintf(apres, sizeof apres, "%s", j.oom ? "{}" : j.s);
+    buf_free(&j);
+    struct journal_write jw = {.action = "lieu.decision_doublon", .objet = "lieu", .objet_id = a,
+                               .commune = ca, .apres = apres};
+    if (db_begin(d) < 0 ||
+        lieux_decide(d, a, b, decision, c->by ? c->by->email : c->cli_user, motif) < 0 ||
+        lieux_mark_changed(d) < 0 || journal_record(d, c->by, c->cli_user, c->peer, c->now, &jw) < 0 ||
+        db_commit(d) < 0) {
+        db_rollback(d);
+        say(out, LW_ERROR, NULL);
+        return;
+    }
+    out->status = LW_UPDATED;
 }

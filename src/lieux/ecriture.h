@@ -89,4 +89,13 @@ int lieux_may_edit(struct db *d, const struct actor *a, long long pid);
 void lieux_edit(struct db *d, const struct lieux_write_ctx *c, long long pid, struct lieu *edited,
                 struct lieu_issues *issues, struct lieux_write *out);
 
+/* A coordinator's decision on two source records "source:id": "jamais"
+ * (never merge) or "toujours" (always merge), with a reason. Allowed when
+ * both records lie within the actor's territory (AZ_DEDUP_DECIDE on each
+ * record's commune). Journaled; republished by the publisher. LW_UPDATED,
+ * LW_NOT_FOUND (a record is unknown), LW_BAD_REQUEST, LW_FORBIDDEN,
+ * LW_ERROR. */
+void lieux_decide_flow(struct db *d, const struct lieux_write_ctx *c, const char *a, const char *b,
+                       const char *decision, const char *motif, struct lieux_write *out);
+
 #endif

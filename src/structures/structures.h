@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "comptes/authz.h"
 #include "store/db.h"
 
 struct structure {
@@ -73,5 +74,24 @@ void structure_places_free(struct structure_places *p);
 
 /* JSON text of a structure for the journal (malloc'd) or NULL on OOM. */
 char *structures_journal_json(const struct structure *s);
+
+/* ---- flows (gestion.c): authorized, journaled, one transaction each ----
+ * They take the account flows' context and results (comptes/invitation.h):
+ * FLOW_INVALID with c->field and c->msg in French, FLOW_FORBIDDEN, FLOW_ERROR. */
+struct flow_ctx;
+/* Create (AZ_STRUCTURE_CREATE in its commune); the new id in *id. */
+int structures_create_flow(struct db *d, struct flow_ctx *c, struct structure *s, long long *id);
+/* Change name, commune, SIRET, e-mail (AZ_STRUCTURE_EDIT; a coordinator
+ * cannot move it out of their territory). */
+int structures_update_flow(struct db *d, struct flow_ctx *c, struct structure *s);
+/* Link every source record of published place `pid` to the structure, or
+ * unlink them (AZ_STRUCTURE_EDIT on the structure, and the place within
+ * the actor's reach: AZ_LIEU_EDIT for coordinators, any place for
+ * administrators; a structure manager links places by asking their
+ * coordinator). */
+int structures_link_flow(struct db *d, struct flow_ctx *c, long long structure_id, long long pid,
+                         int link);
+/* The structures the actor may see (AZ_STRUCTURE_EDIT on each). */
+int structures_visible(struct db *d, const struct actor *a, struct structure_list *out);
 
 #endif
