@@ -91,7 +91,7 @@ struct importer {
     const struct import_opts *o;
     struct import_stats *st;
     struct mapping *map;
-    struct commune_resolver *communes; /* NULL when no territories are loaded */
+    const struct commune_resolver *communes; /* the connection's (borrowed) */
     struct lieux_writer w;
     struct idset ids;
     struct lieu l;
@@ -285,7 +285,7 @@ static int begin_rows(struct importer *im, const char *const *cols, size_t ncols
         return -1;
     }
     st->run_id = im->w.run_id;
-    im->communes = territoires_resolver_load(im->d);
+    im->communes = territoires_resolver_cached(im->d);
     if (!im->communes) {
         snprintf(im->err, im->errlen, "%s", im->d->err);
         return -1;
@@ -603,7 +603,6 @@ out:
     if (im.bar_shown && rc < 0)
         fputc('\n', stderr);
     mapping_free(im.map);
-    territoires_resolver_free(im.communes);
     idset_free(&im.ids);
     lieu_clear(&im.l);
     lieu_issues_free(&im.is);
