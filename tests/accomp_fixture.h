@@ -96,7 +96,7 @@ static int fixture_open(struct db *d, const char *path, struct data_key *key)
 }
 
 /* The published pid of source record demo:ID (0 when none). */
-static long long fixture_pid(struct db *d, const char *id)
+static inline long long fixture_pid(struct db *d, const char *id)
 {
     sqlite3_stmt *st = db_prepare(d, "SELECT m.lieu_id FROM lieu_membre m JOIN lieu_source s ON "
                                      "s.rowid = m.source_rowid WHERE s.source_name = 'demo' "
@@ -113,7 +113,7 @@ static long long fixture_pid(struct db *d, const char *id)
 
 /* A simple random generator (xorshift), reproducible. */
 static unsigned long long fixture_rng = 88172645463325252ULL;
-static unsigned fixture_rand(unsigned n)
+static inline unsigned fixture_rand(unsigned n)
 {
     fixture_rng ^= fixture_rng << 13;
     fixture_rng ^= fixture_rng >> 7;
