@@ -1108,7 +1108,8 @@ void activite_defauts(struct db *d, long long compte_id, long long structure_id,
             snprintf(s->duree, sizeof s->duree, "%s", prev.duree);
             snprintf(s->duree_autre, sizeof s->duree_autre, "%s", prev.duree_autre);
             snprintf(s->lieu, sizeof s->lieu, "%s", prev.lieu);
-            snprintf(s->commune, sizeof s->commune, "%s", prev.commune);
+            if (last.lieu_type == LIEU_DOMICILE || last.lieu_type == LIEU_AUTRE)
+                snprintf(s->commune, sizeof s->commune, "%s", prev.commune);
             s->materiel = prev.materiel;
             if (type == ACT_COLLECTIF)
                 s->niveau = prev.niveau;
