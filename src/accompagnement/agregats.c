@@ -920,7 +920,7 @@ static int sql_fixed(struct db *d, enum stat_portee p, const char *code, long du
     struct buf q = BUF_INIT;
     fixed_select(&q);
     where_clause(&q, p);
-    sqlite3_stmt *st = q.oom ? NULL : db_prepare(d, q.s);
+    sqlite3_stmt *st = q.oom ? NULL : db_prepare_cached(d, q.s);
     buf_free(&q);
     if (!st)
         return -1;
@@ -958,7 +958,7 @@ static int sql_fixed(struct db *d, enum stat_portee p, const char *code, long du
     } else {
         r = db_fail(d, "statistics sql");
     }
-    sqlite3_finalize(st);
+    db_release(d, st);
     if (r < 0 && !d->err[0])
         snprintf(d->err, sizeof d->err, "out of memory");
     return r < 0 ? -1 : 0;
@@ -973,7 +973,7 @@ static int sql_group(struct db *d, enum stat_portee p, const char *code, long du
     buf_printf(&q, "SELECT %s, count(*), sum(participants) FROM activite", col);
     where_clause(&q, p);
     buf_printf(&q, " AND %s IS NOT NULL GROUP BY %s", col, col);
-    sqlite3_stmt *st = q.oom ? NULL : db_prepare(d, q.s);
+    sqlite3_stmt *st = q.oom ? NULL : db_prepare_cached(d, q.s);
     buf_free(&q);
     if (!st)
         return -1;
@@ -990,7 +990,7 @@ static int sql_group(struct db *d, enum stat_portee p, const char *code, long du
     }
     if (rc != SQLITE_DONE)
         r = db_fail(d, "statistics sql group");
-    sqlite3_finalize(st);
+    db_release(d, st);
     return r < 0 ? -1 : 0;
 }
 
