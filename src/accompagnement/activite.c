@@ -489,7 +489,7 @@ static int bind_row(sqlite3_stmt *st, const struct activite *a)
     "?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, "  \
     "?37, ?38, ?39, ?40, ?41, ?42"
 
-static int insert_row(struct db *d, struct activite *a)
+int activite_store_raw(struct db *d, struct activite *a)
 {
     sqlite3_stmt *st = db_prepare_cached(d, "INSERT INTO activite (" ROW_COLS ", created_at) "
                                             "VALUES (" ROW_PARAMS ", ?43)");
@@ -762,7 +762,7 @@ enum accomp_result activite_create(struct db *d, struct accomp_ctx *c, struct ac
     snprintf(a->updated_at, sizeof a->updated_at, "%s", a->created_at);
     if (db_begin(d) < 0)
         return ACC_ERROR;
-    if (insert_row(d, a) < 0)
+    if (activite_store_raw(d, a) < 0)
         return accomp_fail(d);
     for (int i = 0; i < a->nsuivis; i++)
         if (insert_participant(d, a->id, &a->p[i]) < 0)
@@ -1128,25 +1128,28 @@ void activite_liste_free(struct activite_liste *l)
     l->n = 0;
 }
 
+static void fill_row(sqlite3_stmt *st, void *e)
+{
+    activite_read_row(st, 0, e);
+}
+
 int activite_list(struct db *d, const struct activite_filtre *f, struct activite_liste *out)
 {
     memset(out, 0, sizeof *out);
     int limit = f->limit > 0 && f->limit <= 500 ? f->limit : 50;
     sqlite3_stmt *st;
     if (f->beneficiaire_id)
-        st = db_prepare_cached(d, "SELECT " ACTIVITE_COLUMNS " FROM activite WHERE id IN "
-                                  "(SELECT activite_id FROM activite_participant WHERE "
-                                  "beneficiaire_id = ?1) ORDER BY jour DESC, id DESC "
-                                  "LIMIT ?2 OFFSET ?3");
+        st = db_prepare(d, "SELECT " ACTIVITE_COLUMNS " FROM activite WHERE id IN "
+                           "(SELECT activite_id FROM activite_participant WHERE "
+                           "beneficiaire_id = ?1) ORDER BY jour DESC, id DESC LIMIT ?2 OFFSET ?3");
     else if (f->compte_id)
-        st = db_prepare_cached(d, "SELECT " ACTIVITE_COLUMNS " FROM activite WHERE compte_id = ?1 "
-                                  "AND (?4 > ?5 OR jour BETWEEN ?4 AND ?5) "
-                                  "AND (?6 = 0 OR structure_id = ?6) "
-                                  "ORDER BY jour DESC, id DESC LIMIT ?2 OFFSET ?3");
+        st = db_prepare(d, "SELECT " ACTIVITE_COLUMNS " FROM activite WHERE compte_id = ?1 "
+                           "AND (?4 > ?5 OR jour BETWEEN ?4 AND ?5) AND (?6 = 0 OR structure_id = ?6) "
+                           "ORDER BY jour DESC, id DESC LIMIT ?2 OFFSET ?3");
     else
-        st = db_prepare_cached(d, "SELECT " ACTIVITE_COLUMNS " FROM activite WHERE structure_id = ?1 "
-                                  "AND (?4 > ?5 OR jour BETWEEN ?4 AND ?5) "
-                                  "ORDER BY jour DESC, id DESC LIMIT ?2 OFFSET ?3");
+        st = db_prepare(d, "SELECT " ACTIVITE_COLUMNS " FROM activite WHERE structure_id = ?1 "
+                           "AND (?4 > ?5 OR jour BETWEEN ?4 AND ?5) "
+                           "ORDER BY jour DESC, id DESC LIMIT ?2 OFFSET ?3");
     if (!st)
         return -1;
     sqlite3_bind_int64(st, 1, f->beneficiaire_id ? f->beneficiaire_id
@@ -1159,31 +1162,13 @@ int activite_list(struct db *d, const struct activite_filtre *f, struct activite
         if (f->compte_id)
             sqlite3_bind_int64(st, 6, f->structure_id);
     }
-    size_t cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if ((int)out->n == limit) {
-            out->more = 1;
-            break;
-        }
-        if (out->n == cap) {
-            size_t nc = cap ? cap * 2 : 16;
-            struct activite *p = realloc(out->v, nc * sizeof *p);
-            if (!p) {
-                db_release(d, st);
-                activite_liste_free(out);
-                snprintf(d->err, sizeof d->err, "out of memory");
-                return -1;
-            }
-            out->v = p;
-            cap = nc;
-        }
-        activite_read_row(st, 0, &out->v[out->n++]);
-    }
-    db_release(d, st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        activite_liste_free(out);
-        return db_fail(d, "activite list");
+    void *v = NULL;
+    if (db_collect(d, st, &v, &out->n, sizeof *out->v, fill_row) < 0)
+        return -1;
+    out->v = v;
+    if ((int)out->n > limit) {
+        out->n = (size_t)limit;
+        out->more = 1;
     }
     return 0;
 }

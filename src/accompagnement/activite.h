@@ -173,6 +173,10 @@ enum accomp_result activite_participant_remove_in_tx(struct db *d, struct accomp
     "g_f, g_m, g_nc, a_m12, a_12_17, a_18_24, a_25_39, a_40_59, a_60_69, a_70p, a_nc, "  \
     "s_scol, s_sans, s_emploi, s_retraite, s_nc, tags, diagnostic_id, created_at, "       \
     "updated_at"
+/* Insert record a as it is (a->id gets the new id): no authorization,
+ * validation, participants, aggregates nor journal. For bulk loads, which
+ * then call stat_rebuild(), and benchmarks. 0 or -1. */
+int activite_store_raw(struct db *d, struct activite *a);
 /* Read the current row (columns ACTIVITE_COLUMNS from column c0) into a
  * (participants list empty). Cannot fail. */
 void activite_read_row(sqlite3_stmt *st, int c0, struct activite *a);

@@ -404,18 +404,11 @@ void beneficiaire_liste_free(struct beneficiaire_liste *l)
     l->n = 0;
 }
 
-/* Every live record of the structure, decrypted. 0, -1, -2. */
-static int load_all(struct db *d, const struct data_key *key, long long structure_id,
-                    struct beneficiaire_liste *out)
+/* Step through st (bound; released here), decrypting each row into out,
+ * at most BENEF_MAX_SCAN (then out->truncated). 0, -1, -2 (wrong key). */
+static int collect(struct db *d, sqlite3_stmt *st, const struct data_key *key,
+                   struct beneficiaire_liste *out)
 {
-    memset(out, 0, sizeof *out);
-    sqlite3_stmt *st = db_prepare_cached(
-        d, "SELECT " BENEF_COLUMNS " FROM beneficiaire WHERE structure_id = ?1 "
-           "AND fusionne_dans IS NULL ORDER BY id LIMIT ?2");
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, structure_id);
-    sqlite3_bind_int(st, 2, BENEF_MAX_SCAN + 1);
     size_t cap = 0;
     int rc, r = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -448,6 +441,21 @@ static int load_all(struct db *d, const struct data_key *key, long long structur
     return r;
 }
 
+/* Every live record of the structure, decrypted. 0, -1, -2. */
+static int load_all(struct db *d, const struct data_key *key, long long structure_id,
+                    struct beneficiaire_liste *out)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st = db_prepare_cached(
+        d, "SELECT " BENEF_COLUMNS " FROM beneficiaire WHERE structure_id = ?1 "
+           "AND fusionne_dans IS NULL ORDER BY id LIMIT ?2");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, structure_id);
+    sqlite3_bind_int(st, 2, BENEF_MAX_SCAN + 1);
+    return collect(d, st, key, out);
+}
+
 static int cmp_name(const void *a, const void *b)
 {
     const struct beneficiaire *x = a, *y = b;
@@ -461,7 +469,7 @@ static int cmp_name(const void *a, const void *b)
     return c ? c : (x->id < y->id ? -1 : x->id > y->id);
 }
 
-/* Exact search through a blind index: the ids into the list. */
+/* Exact search through a blind index. */
 static int search_index(struct db *d, const struct data_key *key, long long structure_id,
                         const char *column, const char *field, const char *value,
                         struct beneficiaire_liste *out)
@@ -478,29 +486,7 @@ static int search_index(struct db *d, const struct data_key *key, long long stru
         return -1;
     sqlite3_bind_blob(st, 1, idx, sizeof idx, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 2, structure_id);
-    size_t cap = 0;
-    int rc, r = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (out->n == cap) {
-            size_t nc = cap ? cap * 2 : 8;
-            struct beneficiaire *p = realloc(out->v, nc * sizeof *p);
-            if (!p) {
-                r = -1;
-                break;
-            }
-            out->v = p;
-            cap = nc;
-        }
-        if (read_row(st, key, &out->v[out->n]) == -2) {
-            r = -2;
-            break;
-        }
-        out->n++;
-    }
-    if (r == 0 && rc != SQLITE_DONE)
-        r = db_fail(d, "beneficiaire index");
-    db_release(d, st);
-    return r;
+    return collect(d, st, key, out);
 }
 
 int beneficiaire_search(struct db *d, const struct data_key *key, long long structure_id,
@@ -511,16 +497,10 @@ int beneficiaire_search(struct db *d, const struct data_key *key, long long stru
         return -2;
     char phone[24], email[128];
     if (q && strchr(q, '@') && comptes_normalize_email(q, email, sizeof email) == 0) {
-        int r = search_index(d, key, structure_id, "bi_courriel", "courriel", email, out);
-        if (r < 0)
-            beneficiaire_liste_free(out);
-        return r;
+        return search_index(d, key, structure_id, "bi_courriel", "courriel", email, out);
     }
     if (q && *q && normalise_phone(q, phone, sizeof phone) == 0) {
-        int r = search_index(d, key, structure_id, "bi_tel", "telephone", phone, out);
-        if (r < 0)
-            beneficiaire_liste_free(out);
-        return r;
+        return search_index(d, key, structure_id, "bi_tel", "telephone", phone, out);
     }
     int r = load_all(d, key, structure_id, out);
     if (r < 0)

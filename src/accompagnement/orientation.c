@@ -297,6 +297,11 @@ void orientation_liste_free(struct orientation_liste *l)
     l->n = 0;
 }
 
+static void fill_row(sqlite3_stmt *st, void *e)
+{
+    read_row(st, e);
+}
+
 int orientation_list(struct db *d, long long structure_id, int recues, long long beneficiaire_id,
                      struct orientation_liste *out)
 {
@@ -311,32 +316,14 @@ int orientation_list(struct db *d, long long structure_id, int recues, long long
                  : "SELECT " OR_COLUMNS " FROM orientation o JOIN structure s ON s.id = "
                    "o.structure_id WHERE o.structure_id = ?1 ORDER BY o.envoye_at DESC, "
                    "o.id DESC LIMIT 200";
-    sqlite3_stmt *st = db_prepare_cached(d, sql);
+    sqlite3_stmt *st = db_prepare(d, sql);
     if (!st)
         return -1;
     sqlite3_bind_int64(st, 1, beneficiaire_id ? beneficiaire_id : structure_id);
-    size_t cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (out->n == cap) {
-            size_t nc = cap ? cap * 2 : 16;
-            struct orientation *p = realloc(out->v, nc * sizeof *p);
-            if (!p) {
-                db_release(d, st);
-                orientation_liste_free(out);
-                snprintf(d->err, sizeof d->err, "out of memory");
-                return -1;
-            }
-            out->v = p;
-            cap = nc;
-        }
-        read_row(st, &out->v[out->n++]);
-    }
-    db_release(d, st);
-    if (rc != SQLITE_DONE) {
-        orientation_liste_free(out);
-        return db_fail(d, "orientation list");
-    }
+    void *v = NULL;
+    if (db_collect(d, st, &v, &out->n, sizeof *out->v, fill_row) < 0)
+        return -1;
+    out->v = v;
     return 0;
 }
 

@@ -328,6 +328,19 @@ oom:
     return -1;
 }
 
+int stat_demande_tableau(struct db *d, const struct stat_demande *q, int sql,
+                         struct stat_tableau *out)
+{
+    struct stat_vec v;
+    memset(out, 0, sizeof *out);
+    if ((sql ? stat_query_sql(d, q->portee, q->code, q->du, q->au, &v)
+             : stat_query(d, q->portee, q->code, q->du, q->au, &v, NULL)) < 0)
+        return -1;
+    int r = stat_tableau_make(d, &v, out);
+    stat_vec_free(&v);
+    return r;
+}
+
 void stat_tableau_free(struct stat_tableau *t)
 {
     free(t->v);

@@ -51,6 +51,10 @@ struct stat_tableau {
  * named from the database). 0 or -1. */
 int stat_tableau_make(struct db *d, const struct stat_vec *v, struct stat_tableau *out);
 void stat_tableau_free(struct stat_tableau *t);
+/* The figures of request q as labelled rows: from the aggregates, or
+ * (sql) from plain SQL over the records. 0 or -1. */
+int stat_demande_tableau(struct db *d, const struct stat_demande *q, int sql,
+                         struct stat_tableau *out);
 /* French title of a dimension ("Thématiques", ...). */
 const char *stat_dim_titre(enum stat_dim d);
 /* Name of a total ("activites", ...). */

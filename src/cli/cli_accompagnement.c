@@ -154,19 +154,11 @@ static int cmd_stats(struct db *d, int argc, char **argv)
         fprintf(stderr, "accompagnement stats : --format csv|json\n");
         return 2;
     }
-    struct stat_vec v;
-    if ((sql ? stat_query_sql(d, q.portee, q.code, q.du, q.au, &v)
-             : stat_query(d, q.portee, q.code, q.du, q.au, &v, NULL)) < 0) {
-        fprintf(stderr, "accompagnement stats : %s\n", d->err);
-        return 1;
-    }
     struct stat_tableau t;
-    if (stat_tableau_make(d, &v, &t) < 0) {
-        stat_vec_free(&v);
+    if (stat_demande_tableau(d, &q, sql, &t) < 0) {
         fprintf(stderr, "accompagnement stats : %s\n", d->err);
         return 1;
     }
-    stat_vec_free(&v);
     if (fmt && strcmp(fmt, "json") == 0) {
         json_t *o = stat_tableau_json(&t, &q);
         char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

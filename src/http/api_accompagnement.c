@@ -121,13 +121,8 @@ void api_statistiques(const struct request *rq, struct response *rs)
     if (k == 0)
         return resp_json_error(rs, 403, "interdit", "Ces statistiques ne sont pas dans votre "
                                                     "périmètre.");
-    struct stat_vec v;
     struct stat_tableau t;
-    if (stat_query(rq->db, q.portee, q.code, q.du, q.au, &v, NULL) < 0)
-        return api_db_error(rq, rs);
-    k = stat_tableau_make(rq->db, &v, &t);
-    stat_vec_free(&v);
-    if (k < 0)
+    if (stat_demande_tableau(rq->db, &q, 0, &t) < 0)
         return api_db_error(rq, rs);
     api_send_json(rs, stat_tableau_json(&t, &q));
     stat_tableau_free(&t);

@@ -54,6 +54,46 @@ int av_id(const struct request *rq, struct response *rs, int i, long long *id)
     return 0;
 }
 
+int av_person(const struct request *rq, struct response *rs, enum authz_action action,
+              struct beneficiaire *b)
+{
+    long long id;
+    if (!page_require_actor(rq, rs) || av_id(rq, rs, 0, &id) < 0)
+        return 0;
+    if (!rq->data_key) {
+        resp_html_error(rq, rs, 503, "Suivi des personnes indisponible", av_no_key);
+        return 0;
+    }
+    int k = beneficiaire_get(rq->db, rq->data_key, id, b);
+    if (k == -2) {
+        resp_html_error(rq, rs, 500, "Données illisibles", "Les données de cette personne ne "
+                        "se déchiffrent pas avec la clé du serveur.");
+        return 0;
+    }
+    if (k < 0) {
+        page_db_error(rq, rs);
+        return 0;
+    }
+    if (k == 0) {
+        if (b->fusionne_dans) {
+            char loc[64];
+            snprintf(loc, sizeof loc, "/beneficiaires/%lld", b->fusionne_dans);
+            resp_redirect(rs, loc);
+        } else {
+            resp_html_error(rq, rs, 404, "Personne introuvable",
+                            "Cette personne n'est pas (ou plus) suivie : ses données ont peut-être "
+                            "été effacées.");
+        }
+        return 0;
+    }
+    k = beneficiaire_may(rq->db, rq->actor, action, b->structure_id);
+    if (k < 0)
+        page_db_error(rq, rs);
+    else if (k == 0)
+        page_forbidden(rq, rs, "Cette personne est suivie par une autre structure.");
+    return k > 0;
+}
+
 void av_group_error(struct buf *b, const char *name, const char *error)
 {
     if (!error)

@@ -7,6 +7,7 @@
 #ifndef WEB_ACCOMP_VIEW_H
 #define WEB_ACCOMP_VIEW_H
 #include "accompagnement/accomp.h"
+#include "accompagnement/beneficiaire.h"
 #include "accompagnement/referentiel.h"
 #include "base/buf.h"
 #include "http/router.h"
@@ -18,6 +19,13 @@ void av_ctx(const struct request *rq, struct accomp_ctx *c);
 long long av_structure(const struct request *rq);
 /* Capture i of the path as a positive id: 0, or -1 (answers 404). */
 int av_id(const struct request *rq, struct response *rs, int i, long long *id);
+
+/* The followed person of capture 0 (a signed-in actor, the key, the
+ * record, `action` (AZ_BENEFICIAIRE_*) on its structure): 1, or 0 when
+ * answered (login redirect, 503 without key, 404 — or a redirect to the
+ * record it was merged into —, 403, 500). */
+int av_person(const struct request *rq, struct response *rs, enum authz_action action,
+              struct beneficiaire *b);
 
 /* A group of check boxes for the values of voc, inside a fieldset whose
  * id is `name` (for the error summary's links). error/hint may be NULL. */

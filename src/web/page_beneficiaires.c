@@ -42,41 +42,6 @@ static int gate(const struct request *rq, struct response *rs, enum authz_action
     return k > 0;
 }
 
-/* Load person capture 0 for `action`. 1, or 0 answered. */
-static int load(const struct request *rq, struct response *rs, enum authz_action action,
-                struct beneficiaire *b)
-{
-    long long id;
-    if (!page_require_actor(rq, rs) || av_id(rq, rs, 0, &id) < 0)
-        return 0;
-    if (!rq->data_key) {
-        resp_html_error(rq, rs, 503, "Suivi des personnes indisponible", av_no_key);
-        return 0;
-    }
-    int k = beneficiaire_get(rq->db, rq->data_key, id, b);
-    if (k == -2 || k < 0) {
-        if (k == -2)
-            resp_html_error(rq, rs, 500, "Données illisibles", "Les données de cette personne ne "
-                            "se déchiffrent pas avec la clé du serveur.");
-        else
-            page_db_error(rq, rs);
-        return 0;
-    }
-    if (k == 0) {
-        if (b->fusionne_dans) {
-            char loc[64];
-            snprintf(loc, sizeof loc, "/beneficiaires/%lld", b->fusionne_dans);
-            resp_redirect(rs, loc);
-        } else {
-            resp_html_error(rq, rs, 404, "Personne introuvable",
-                            "Cette personne n'est pas (ou plus) suivie : ses données ont peut-être "
-                            "été effacées.");
-        }
-        return 0;
-    }
-    return gate(rq, rs, action, b->structure_id);
-}
-
 static void person_form(const struct request *rq, struct response *rs, const char *action,
                         const struct beneficiaire_saisie *s, const struct accomp_erreurs *e,
                         int creating, const struct beneficiaire_similaires *sim)
@@ -205,7 +170,7 @@ void page_beneficiaire_nouveau(const struct request *rq, struct response *rs)
 void page_beneficiaire_modifier(const struct request *rq, struct response *rs)
 {
     struct beneficiaire p;
-    if (!load(rq, rs, AZ_BENEFICIAIRE_WRITE, &p))
+    if (!av_person(rq, rs, AZ_BENEFICIAIRE_WRITE, &p))
         return;
     int post = strcmp(rq->method, "POST") == 0;
     if (post && !page_check_csrf(rq, rs))
@@ -314,7 +279,7 @@ static void history(const struct request *rq, struct buf *b, const struct benefi
 void page_beneficiaire(const struct request *rq, struct response *rs)
 {
     struct beneficiaire p;
-    if (!load(rq, rs, AZ_BENEFICIAIRE_READ, &p))
+    if (!av_person(rq, rs, AZ_BENEFICIAIRE_READ, &p))
         return;
     struct buf *b = &rs->body;
     char name[200];
@@ -379,7 +344,7 @@ void page_beneficiaire_diagnostic(const struct request *rq, struct response *rs)
 {
     struct beneficiaire p;
     if (!page_require_actor(rq, rs) || !page_check_csrf(rq, rs) ||
-        !load(rq, rs, AZ_BENEFICIAIRE_WRITE, &p))
+        !av_person(rq, rs, AZ_BENEFICIAIRE_WRITE, &p))
         return;
     const char *v = query_get(&rq->query, "diagnostic");
     long long did = v ? atoll(v) : 0;

@@ -14,36 +14,6 @@
 #include "web/layout.h"
 #include "web/pages_accompagnement.h"
 
-/* The person of capture 0, allowed for erasure/export. 1 or 0 answered. */
-static int load(const struct request *rq, struct response *rs, struct beneficiaire *b)
-{
-    long long id;
-    if (!page_require_actor(rq, rs) || av_id(rq, rs, 0, &id) < 0)
-        return 0;
-    if (!rq->data_key) {
-        resp_html_error(rq, rs, 503, "Suivi des personnes indisponible", av_no_key);
-        return 0;
-    }
-    int k = beneficiaire_get(rq->db, rq->data_key, id, b);
-    if (k <= 0) {
-        if (k == 0)
-            resp_html_error(rq, rs, 404, "Personne introuvable", "Cette personne n'est pas (ou "
-                            "plus) suivie : ses données ont peut-être été effacées.");
-        else
-            page_db_error(rq, rs);
-        return 0;
-    }
-    k = beneficiaire_may(rq->db, rq->actor, AZ_BENEFICIAIRE_ERASE, b->structure_id);
-    if (k <= 0) {
-        if (k < 0)
-            page_db_error(rq, rs);
-        else
-            page_forbidden(rq, rs, "Cette personne est suivie par une autre structure.");
-        return 0;
-    }
-    return 1;
-}
-
 static char *export_text(const struct request *rq, struct response *rs, long long id)
 {
     int why;
@@ -58,7 +28,7 @@ static char *export_text(const struct request *rq, struct response *rs, long lon
 void page_beneficiaire_export_json(const struct request *rq, struct response *rs)
 {
     struct beneficiaire b;
-    if (!load(rq, rs, &b))
+    if (!av_person(rq, rs, AZ_BENEFICIAIRE_ERASE, &b))
         return;
     char *json = export_text(rq, rs, b.id);
     if (!json)
@@ -132,7 +102,7 @@ static void show(struct buf *b, json_t *v)
 void page_beneficiaire_export(const struct request *rq, struct response *rs)
 {
     struct beneficiaire b;
-    if (!load(rq, rs, &b))
+    if (!av_person(rq, rs, AZ_BENEFICIAIRE_ERASE, &b))
         return;
     char *json = export_text(rq, rs, b.id);
     if (!json)
@@ -181,7 +151,7 @@ void page_beneficiaire_effacer(const struct request *rq, struct response *rs)
     int post = strcmp(rq->method, "POST") == 0;
     if (post && (!page_require_actor(rq, rs) || !page_check_csrf(rq, rs)))
         return;
-    if (!load(rq, rs, &b))
+    if (!av_person(rq, rs, AZ_BENEFICIAIRE_ERASE, &b))
         return;
     const char *err = NULL;
     if (post) {

@@ -158,13 +158,8 @@ void page_statistiques(const struct request *rq, struct response *rs)
     struct stat_demande q;
     if (!demande(rq, rs, &q))
         return;
-    struct stat_vec v;
     struct stat_tableau t;
-    if (stat_query(rq->db, q.portee, q.code, q.du, q.au, &v, NULL) < 0)
-        return page_db_error(rq, rs);
-    int k = stat_tableau_make(rq->db, &v, &t);
-    stat_vec_free(&v);
-    if (k < 0)
+    if (stat_demande_tableau(rq->db, &q, 0, &t) < 0)
         return page_db_error(rq, rs);
     struct buf *b = &rs->body;
     page_begin(b, rq, "Statistiques d'activité");
@@ -226,13 +221,8 @@ void page_statistiques_csv(const struct request *rq, struct response *rs)
     struct stat_demande q;
     if (!demande(rq, rs, &q))
         return;
-    struct stat_vec v;
     struct stat_tableau t;
-    if (stat_query(rq->db, q.portee, q.code, q.du, q.au, &v, NULL) < 0)
-        return page_db_error(rq, rs);
-    int k = stat_tableau_make(rq->db, &v, &t);
-    stat_vec_free(&v);
-    if (k < 0)
+    if (stat_demande_tableau(rq->db, &q, 0, &t) < 0)
         return page_db_error(rq, rs);
     stat_tableau_csv(&t, &q, &rs->body);
     stat_tableau_free(&t);
