@@ -14,6 +14,7 @@ B       ?= build
 LIB_SRC  = $(filter-out src/main.c,$(wildcard src/*/*.c))
 HEADERS  = $(wildcard src/*/*.h)
 EMBED    = $(sort $(wildcard src/store/migrations/*.sql) $(wildcard data/mappings/*.json) \
+             $(wildcard data/diagnostic/*.json) $(wildcard data/i18n/*.json) \
              $(wildcard web/static/*) docs/openapi.json)
 LIB_OBJ  = $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/embedded.o
 TESTS    = $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/test_*.c))
@@ -47,7 +48,8 @@ $(B)/%.o: %.c $(HEADERS) build/gen/embedded.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-# Data files built into the binary (migrations, mappings, stylesheet, OpenAPI).
+# Data files built into the binary (migrations, mappings, diagnostic referential,
+# question banks and message catalogues, static files, OpenAPI).
 build/gen/embedded.h build/gen/embedded.c &: $(EMBED) scripts/embed.c
 	@mkdir -p build/gen
 	$(CC) -O1 -o build/gen/embed scripts/embed.c

@@ -85,6 +85,25 @@ int lieux_open_at(const struct lieu *l, time_t t)
     return open;
 }
 
+int lieux_next_opening(const struct lieu *l, time_t t, struct tm *local_open)
+{
+    if (!l->f[LF_HORAIRES])
+        return -1;
+    struct horaires *h = horaires_parse(l->f[LF_HORAIRES], NULL);
+    if (!h)
+        return -1;
+    time_t local = t + (time_t)utc_offset_min(l, t) * 60;
+    struct tm tm;
+    gmtime_r(&local, &tm);
+    int m = horaires_minutes_until_open(h, &tm);
+    horaires_free(h);
+    if (m >= 0 && local_open) {
+        time_t at = local + (time_t)m * 60;
+        gmtime_r(&at, local_open);
+    }
+    return m;
+}
+
 int lieux_field_filterable(enum lieu_field f)
 {
     return lieu_field_info(f)->values != NULL;
