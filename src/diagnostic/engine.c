@@ -145,42 +145,48 @@ stop:
     return r.mismatch ? -1 : 0;
 }
 
+const char *diag_answer_problem(const struct diag_bank *b, const struct diag_answer *a,
+                               int *option)
+{
+    if (option)
+        *option = -1;
+    if (a->q < 0 || a->q >= b->nq)
+        return "inconnue";
+    const struct diag_question *q = &b->q[a->q];
+    uint32_t all = q->noptions >= 32 ? ~0u : (1u << q->noptions) - 1;
+    if (a->mask & ~all)
+        return "inconnue";
+    int count = __builtin_popcount(a->mask);
+    if (q->type == DQ_COMPETENCE)
+        return count > 1 ? "une_seule" : NULL; /* 0 options: "je ne sais pas" */
+    if (count == 0)
+        return "choisir";
+    if (!q->multiple && count > 1)
+        return "une_seule";
+    for (int k = 0; k < q->noptions; k++)
+        if ((a->mask & (1u << k)) && q->options[k].exclusif && count > 1) {
+            if (option)
+                *option = k;
+            return "exclusif";
+        }
+    return NULL;
+}
+
 int diag_answer_valid(const struct diag_bank *b, const struct diag_answer *a, char *why,
                       size_t n)
 {
-    if (a->q < 0 || a->q >= b->nq) {
-        snprintf(why, n, "Question inconnue.");
-        return 0;
-    }
-    const struct diag_question *q = &b->q[a->q];
-    uint32_t all = q->noptions >= 32 ? ~0u : (1u << q->noptions) - 1;
-    if (a->mask & ~all) {
-        snprintf(why, n, "Cette réponse n'existe pas.");
-        return 0;
-    }
-    int count = __builtin_popcount(a->mask);
-    if (q->type == DQ_COMPETENCE) {
-        if (count > 1) {
-            snprintf(why, n, "Choisissez une seule réponse.");
-            return 0;
-        }
-        return 1; /* 0 options: "je ne sais pas" */
-    }
-    if (count == 0) {
-        snprintf(why, n, "Choisissez une réponse.");
-        return 0;
-    }
-    if (!q->multiple && count > 1) {
-        snprintf(why, n, "Choisissez une seule réponse.");
-        return 0;
-    }
-    for (int k = 0; k < q->noptions; k++)
-        if ((a->mask & (1u << k)) && q->options[k].exclusif && count > 1) {
-            snprintf(why, n, "La réponse « %s » ne va pas avec les autres.",
-                     diag_tr(&q->options[k].texte, DIAG_FR));
-            return 0;
-        }
-    return 1;
+    int opt;
+    const char *p = diag_answer_problem(b, a, &opt);
+    if (!p)
+        return 1;
+    if (strcmp(p, "exclusif") == 0)
+        snprintf(why, n, "La réponse « %s » ne va pas avec les autres.",
+                 diag_tr(&b->q[a->q].options[opt].texte, DIAG_FR));
+    else
+        snprintf(why, n, "%s", strcmp(p, "choisir") == 0     ? "Choisissez une réponse."
+                               : strcmp(p, "une_seule") == 0 ? "Choisissez une seule réponse."
+                                                             : "Cette réponse n'existe pas.");
+    return 0;
 }
 
 void diag_answer_format(const struct diag_bank *b, const struct diag_answer *a, struct buf *out)

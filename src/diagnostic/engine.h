@@ -52,6 +52,11 @@ int diag_walk(const struct diag_bank *b, const struct diag_answer *a, int n, str
  * option with others, an unknown option). */
 int diag_answer_valid(const struct diag_bank *b, const struct diag_answer *a, char *why,
                       size_t n);
+/* The same as a short key ("choisir", "une_seule", "exclusif",
+ * "inconnue"; the pages print the message "erreur_" KEY of their
+ * language), or NULL when valid; *option gets the exclusive option. */
+const char *diag_answer_problem(const struct diag_bank *b, const struct diag_answer *a,
+                               int *option);
 /* Was a competence answer good? */
 int diag_answer_good(const struct diag_bank *b, const struct diag_answer *a);
 

@@ -75,22 +75,30 @@ static void answers(struct jsonw *w, const struct diag_session *s)
     jsonw_end_array(w);
 }
 
-static int record(const struct diag_session *s, void *arg)
+void diag_export_record(struct jsonw *w, struct db *d, const struct diag_session *s,
+                        int with_key)
 {
-    struct export_ctx *x = arg;
-    struct jsonw *w = x->w;
+    int done = s->termine_at[0] != 0;
     jsonw_object(w);
-    jsonw_key(w, "id");
-    jsonw_int(w, s->id);
+    if (with_key) {
+        str_or_null(w, "cle", s->cle);
+        jsonw_key(w, "revision");
+        jsonw_int(w, s->revision);
+        jsonw_key(w, "termine");
+        jsonw_bool(w, done);
+    } else {
+        jsonw_key(w, "id");
+        jsonw_int(w, s->id);
+    }
     str_or_null(w, "banque_version", s->version);
-    const struct diag_ref *ref = diag_referentiel(x->d);
+    const struct diag_ref *ref = diag_referentiel(d);
     str_or_null(w, "referentiel", ref ? ref->version : NULL);
     str_or_null(w, "mode", s->pro ? "pro" : "autonome");
     str_or_null(w, "langue", s->langue);
     str_or_null(w, "debut", s->created_at);
     str_or_null(w, "fin", s->termine_at);
     jsonw_key(w, "duree_secondes");
-    long secs = seconds_between(s->created_at, s->termine_at);
+    long secs = done ? seconds_between(s->created_at, s->termine_at) : -1;
     if (secs >= 0)
         jsonw_int(w, secs);
     else
@@ -100,18 +108,27 @@ static int record(const struct diag_session *s, void *arg)
     str_or_null(w, "departement", s->departement);
     str_or_null(w, "region", s->region);
     jsonw_key(w, "structure_id");
-    if (s->structure_id > 0)
+    if (s->structure_id > 0 && !with_key)
         jsonw_int(w, s->structure_id);
     else
         jsonw_null(w);
     jsonw_key(w, "score");
-    jsonw_int(w, s->score);
+    if (done)
+        jsonw_int(w, s->score);
+    else
+        jsonw_null(w);
     jsonw_key(w, "autonomie");
-    jsonw_int(w, s->autonomie);
+    if (done)
+        jsonw_int(w, s->autonomie);
+    else
+        jsonw_null(w);
     jsonw_key(w, "autonomie_calculee");
-    jsonw_int(w, s->autonomie_calculee);
+    if (done)
+        jsonw_int(w, s->autonomie_calculee);
+    else
+        jsonw_null(w);
     jsonw_key(w, "ajuste");
-    jsonw_bool(w, s->autonomie != s->autonomie_calculee);
+    jsonw_bool(w, done && s->autonomie != s->autonomie_calculee);
     jsonw_key(w, "domaines");
     jsonw_object(w);
     for (int i = 0; i < s->ndom; i++) {
@@ -130,13 +147,20 @@ static int record(const struct diag_session *s, void *arg)
         jsonw_string(w, s->besoins[i]);
     jsonw_end_array(w);
     jsonw_key(w, "observations");
-    if (s->observations[0])
-        buf_puts(x->out, s->observations); /* stored by us as JSON */
-    else
+    if (s->observations[0]) {
+        buf_puts(w->b, s->observations); /* stored by us as JSON */
+        w->after_key = 0;
+    } else {
         jsonw_null(w);
-    w->after_key = 0;
+    }
     answers(w, s);
     jsonw_end_object(w);
+}
+
+static int record(const struct diag_session *s, void *arg)
+{
+    struct export_ctx *x = arg;
+    diag_export_record(x->w, x->d, s, 0);
     x->n++;
     return flush(x);
 }

@@ -15,6 +15,13 @@
 
 #include "diagnostic/diag_store.h"
 
+struct jsonw;
+/* One session as a JSON object (the export's record). with_key: add the
+ * session key, revision and state (the API's view of one session, for
+ * whoever holds the key); otherwise finished sessions only. */
+void diag_export_record(struct jsonw *w, struct db *d, const struct diag_session *s,
+                        int with_key);
+
 /* Write the export of the filter into out (and to f when not NULL).
  * *count gets the number of records. Returns 0, or -1 (d->err; with a
  * FILE, a write error says "write error"). */
