@@ -16,6 +16,9 @@ static const struct cli_command *const commands[] = {
     &cli_serve_command,
     &cli_territoires_command,
     &cli_lieux_command,
+    &cli_comptes_command,
+    &cli_structures_command,
+    &cli_journal_command,
 };
 #define NCOMMANDS (sizeof commands / sizeof *commands)
 

@@ -21,8 +21,14 @@ struct cli_command {
     int (*run)(const char *dbpath, struct db *d, int argc, char **argv);
 };
 
+/* The operator's login name, recorded in the journal as "cli:NAME". */
+const char *cli_user(void);
+
 extern const struct cli_command cli_serve_command;
 extern const struct cli_command cli_territoires_command;
 extern const struct cli_command cli_lieux_command;
+extern const struct cli_command cli_comptes_command;
+extern const struct cli_command cli_structures_command;
+extern const struct cli_command cli_journal_command;
 
 #endif

@@ -104,7 +104,7 @@ export async function startServer(db, env = {}) {
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
     let log = '';
-    server = spawn(BIN, ['--db', db, 'serve', '--port', String(port)],
+    server = spawn(BIN, ['--db', db, 'serve', '--port', String(port), '--rate', '0'],
       { cwd: ROOT, env: { ...process.env, PASSERELLE_NOW: String(NOW), ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
     server.stderr.on('data', (d) => { log += d; if (log.length > 20000) log = log.slice(-10000); });
     server.on('error', (e) => { log += String(e); });
