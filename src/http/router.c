@@ -71,6 +71,8 @@ static const struct route routes[] = {
     {M_GET, "/diagnostic/pro", page_diagnostic_pro},
     {M_POST, "/diagnostic/pro", page_diagnostic_pro_start},
     {M_GET, "/diagnostic/statistiques", page_diagnostic_stats},
+    {M_GET | M_POST, "/diagnostic/publier", page_diagnostic_publier},
+    {M_POST, "/diagnostic/publier/activer", page_diagnostic_activer},
     {M_GET, "/diagnostic/s/*", page_diagnostic_session},
     {M_POST, "/diagnostic/s/*", page_diagnostic_answer},
     {M_GET, "/diagnostic/s/*/resultat", page_diagnostic_result},

@@ -16,6 +16,8 @@
  *   GET  /diagnostic/s/{cle}/observations  professional: observed levels, attitudes,
  *   POST /diagnostic/s/{cle}/observations  barriers, override with a reason
  *   GET  /diagnostic/statistiques          aggregated statistics by territory
+ *   GET|POST /diagnostic/publier           question banks (AZ_DIAGNOSTIC_PUBLISH): list,
+ *   POST /diagnostic/publier/activer       upload a new version, activate another
  *   GET  /diagnostic/sw.js                 the service worker (offline mode) */
 #ifndef WEB_PAGES_DIAGNOSTIC_H
 #define WEB_PAGES_DIAGNOSTIC_H
@@ -31,6 +33,8 @@ void page_diagnostic_pro(const struct request *rq, struct response *rs);
 void page_diagnostic_pro_start(const struct request *rq, struct response *rs);
 void page_diagnostic_observations(const struct request *rq, struct response *rs);
 void page_diagnostic_stats(const struct request *rq, struct response *rs);
+void page_diagnostic_publier(const struct request *rq, struct response *rs);
+void page_diagnostic_activer(const struct request *rq, struct response *rs);
 void page_diagnostic_sw(const struct request *rq, struct response *rs);
 
 #endif
