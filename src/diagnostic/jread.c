@@ -16,10 +16,11 @@ void jr_error(struct jread *r, const char *where, const char *field, const char 
                        r->file);
         return;
     }
-    buf_printf(r->errors, "%s: %s", r->file, where && *where ? where : "document");
+    buf_printf(r->errors, "%s: ", r->file);
+    if (where && *where)
+        buf_printf(r->errors, "%s : ", where);
     if (field)
-        buf_printf(r->errors, " : champ « %s »", field);
-    buf_puts(r->errors, " : ");
+        buf_printf(r->errors, "champ « %s » : ", field);
     va_list ap;
     va_start(ap, fmt);
     buf_vprintf(r->errors, fmt, ap);

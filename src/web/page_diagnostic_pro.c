@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "diagnostic/catalogue.h"
+#include "structures/structures.h"
 #include "web/diag_session_page.h"
 #include "web/form.h"
 #include "web/html.h"
@@ -228,7 +229,13 @@ static void observation_form(struct diag_view *v, const struct diag_state *st,
     dv_field(v, "motif", dv_t(v, "obs_motif"), dv_t(v, "obs_motif_aide"),
              query_get(&rq->query, "motif"),
              error_field && strcmp(error_field, "motif") == 0 ? error : NULL, NULL, 1);
-    dv_field(v, "ou", dv_t(v, "obs_commune"), dv_t(v, "commune_aide"), query_get(&rq->query, "ou"),
+    /* the structure's commune by default */
+    const char *ou = query_get(&rq->query, "ou");
+    struct structure sx;
+    if (!ou && strcmp(rq->method, "GET") == 0 &&
+        structures_get(rq->db, st->s.structure_id, &sx) == 1 && sx.commune_nom[0])
+        ou = sx.commune_nom;
+    dv_field(v, "ou", dv_t(v, "obs_commune"), dv_t(v, "commune_aide"), ou,
              error_field && strcmp(error_field, "ou") == 0 ? error : NULL, "off", 0);
     html_raw(b, "<div class=\"diag-actions\"><button type=\"submit\" class=\"bouton\">");
     dv_txt(v, "obs_enregistrer");
