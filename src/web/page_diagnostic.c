@@ -176,7 +176,7 @@ static void render_question(struct diag_view *v, const struct diag_state *st, in
     const struct diag_question *q = &st->bank->q[qi];
     struct buf *b = v->b;
     const char *text = diag_tr(&q->texte, v->lang);
-    dv_begin(v, text, NULL, 1);
+    dv_begin(v, text, NULL, 0);
     progress(v, st);
     form_open(v, st);
     hidden(b, "q", q->id);
@@ -227,7 +227,7 @@ static void render_commune(struct diag_view *v, const struct diag_state *st, con
                            const char *error)
 {
     struct buf *b = v->b;
-    dv_begin(v, dv_t(v, "commune_titre"), NULL, 1);
+    dv_begin(v, dv_t(v, "commune_titre"), NULL, 0);
     form_open(v, st);
     if (error)
         dv_error_summary(v, "ou", error);

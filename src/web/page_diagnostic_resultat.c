@@ -131,16 +131,16 @@ static void barriers_and_steps(struct diag_view *v, const struct diag_result *r)
 {
     struct buf *b = v->b;
     if (r->freins) {
-        html_raw(b, "<section aria-labelledby=\"freins\">\n<h2 id=\"freins\">");
+        html_raw(b, "<section aria-labelledby=\"freins\" class=\"diag-freins\">\n<h2 id=\"freins\">");
         dv_txt(v, "resultat_freins");
         html_raw(b, "</h2>\n<ul>\n");
         for (size_t i = 0; i < v->ref->nfreins; i++)
             if (r->freins >> i & 1) {
                 html_raw(b, "<li><strong>");
                 dv_tr(v, &v->ref->freins[i].nom);
-                html_raw(b, "</strong> : ");
+                html_raw(b, "</strong><span class=\"diag-conseil\"> : ");
                 dv_tr(v, &v->ref->freins[i].conseil);
-                html_raw(b, "</li>\n");
+                html_raw(b, "</span></li>\n");
             }
         html_raw(b, "</ul>\n</section>\n");
     }
@@ -381,7 +381,7 @@ void page_diagnostic_result(const struct request *rq, struct response *rs)
     if (r.autonomie < 1 || r.autonomie > DIAG_STEPS)
         r.autonomie = r.autonomie_calculee = 1;
     struct buf *b = &rs->body;
-    dv_begin(&v, dv_t(&v, "resultat_titre"), " data-resultat=\"1\"", 1);
+    dv_begin(&v, dv_t(&v, "resultat_titre"), NULL, 0);
     html_raw(b, "<h1>");
     dv_txt(&v, "resultat_titre");
     html_raw(b, "</h1>\n");
@@ -402,7 +402,7 @@ void page_diagnostic_result(const struct request *rq, struct response *rs)
     }
     html_raw(b, "<p class=\"diag-garder\">");
     dv_txt(&v, "resultat_garder");
-    html_raw(b, "</p>\n<p class=\"diag-imprimer\" id=\"diag-imprimer\">");
+    html_raw(b, "</p>\n<p class=\"diag-imprimer\">");
     dv_txt(&v, "resultat_imprimer");
     html_raw(b, "</p>\n<p><a href=\"/diagnostic\">");
     dv_txt(&v, "recommencer");
