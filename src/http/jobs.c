@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "comptes/smtp.h"
 #include "lieux/publish.h"
 #include "store/db.h"
 
@@ -27,8 +28,37 @@ static int job_publier(struct db *d, const struct jobs_config *cfg, time_t now)
     return 0;
 }
 
+/* Without a relay, queued mail is announced once in the log (recipient
+ * and subject only: the body may hold a single-use link). */
+static int job_mails(struct db *d, const struct jobs_config *cfg, time_t now)
+{
+    if (!cfg->smtp) {
+        sqlite3_stmt *st = db_prepare(d, "SELECT id, destinataire, sujet FROM mail_sortant "
+                                         "WHERE envoye_at IS NULL AND tentatives = 0");
+        if (!st)
+            return -1;
+        while (sqlite3_step(st) == SQLITE_ROW)
+            fprintf(stderr, "mail %lld à %s (« %s ») gardé dans la boîte d'envoi : pas de "
+                            "serveur SMTP (serve --smtp) ; voir `passerelle comptes mails`\n",
+                    sqlite3_column_int64(st, 0), sqlite3_column_text(st, 1),
+                    sqlite3_column_text(st, 2));
+        sqlite3_finalize(st);
+        /* tentatives = -1 marks "announced", so each mail is logged once. */
+        return db_exec(d, "UPDATE mail_sortant SET tentatives = -1 WHERE envoye_at IS NULL "
+                          "AND tentatives = 0");
+    }
+    int sent, failed;
+    if (smtp_deliver_outbox(d, cfg->smtp, cfg->mail_from ? cfg->mail_from : "passerelle@localhost",
+                            20, now, &sent, &failed) < 0)
+        return -1;
+    if (sent || failed)
+        fprintf(stderr, "mails : %d envoyés, %d en échec\n", sent, failed);
+    return 0;
+}
+
 static const struct job table[] = {
     {"publier", 1, job_publier},
+    {"mails", 2, job_mails},
 };
 #define NJOBS (sizeof table / sizeof *table)
 

@@ -4,7 +4,7 @@
  * and must keep its own work short (it delays the others):
  *   publier  every second: republish the places when sources changed
  *            (producers' API writes; lieux/publish.h)
- *   mails    every 10 s: deliver the outbox when an SMTP relay is set
+ *   mails    every 2 s: deliver the outbox when an SMTP relay is set
  *            (comptes/smtp.h)
  * Domain jobs added later (retention, reminders) go in the same table. */
 #ifndef HTTP_JOBS_H
