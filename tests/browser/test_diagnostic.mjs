@@ -24,20 +24,16 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  BIN, ROOT, SHOTS, TMP, check, summary, fixtureDb, startServer, stopServer, launchBrowser, watch,
-  openPage, auditPage, reportViolations, runAxe, desktop, mobile, realData,
+  ROOT, SHOTS, TMP, check, summary, fixtureDb, startServer, stopServer, launchBrowser, watch,
+  openPage, auditPage, reportViolations, runAxe, desktop, mobile, realData, cliSync, makeAccount, signIn,
 } from './lib.mjs';
 
 const WATCHDOG_MS = 170000;
 const MAX = 30 * 1024;
-const PASSWORD = 'mot de passe de test 123';
 const T0 = Date.now();
 const lap = (what) => console.log(`time ${((Date.now() - T0) / 1000).toFixed(1)} s: ${what}`);
 const watchdog = setTimeout(() => { console.log('watchdog: the test took too long'); process.exit(1); }, WATCHDOG_MS);
 
-function cli(db, args, input) {
-  return spawnSync(BIN, ['--db', db, ...args], { cwd: ROOT, encoding: 'utf8', input });
-}
 function sql(db, query) {
   const r = spawnSync('sqlite3', [db, query], { encoding: 'utf8' });
   return (r.stdout || '').trim();
@@ -268,19 +264,12 @@ async function parity(browser, base) {
   }
 }
 
-async function login(page, base, email) {
-  await page.goto(`${base}/connexion`);
-  await page.fill('#email', email);
-  await page.fill('#mot_de_passe', PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.click('main form button[type=submit]')]);
-}
-
 async function pro(browser, base, db, email) {
   const ctx = await browser.newContext({ ...desktop, serviceWorkers: 'block' });
   const page = await ctx.newPage();
   const w = watch(page, 'pro');
   try {
-    await login(page, base, email);
+    check(await signIn(page, base, email), 'pro: signed in as a médiateur');
     await page.goto(`${base}/diagnostic/pro`);
     check(page.url().endsWith('/diagnostic/pro') && (await page.textContent('h1')).includes('professionnel'),
       'pro: a signed-in médiateur opens the professional mode');
@@ -342,11 +331,12 @@ async function main() {
   fs.mkdirSync(SHOTS, { recursive: true });
   const db = path.join(TMP, 'diagnostic.db');
   if (!fixtureDb(db)) return;
-  const s = cli(db, ['structures', 'creer', '--nom', 'Espace numérique test', '--commune', '13055']);
+  const s = cliSync(['--db', db, 'structures', 'creer', '--nom', 'Espace numérique test', '--commune', '13055']);
   const sid = (s.stdout.match(/structure=(\d+)/) || [])[1];
   const email = 'mediatrice@example.fr';
-  const a = cli(db, ['comptes', 'inviter', email, '--role', `mediateur:structure:${sid}`, '--profil', 'mediateur', '--mot-de-passe-stdin'], PASSWORD + '\n');
-  check(sid && a.status === 0, `setup: a structure and a médiateur account (${(a.stderr || '').trim().slice(0, 100)})`);
+  let ok = !!sid;
+  try { makeAccount(db, email, `mediateur:structure:${sid}`, ['--profil', 'mediateur']); } catch (e) { ok = false; console.log(e.message); }
+  check(ok, 'setup: a structure and a médiateur account');
   BANK = JSON.parse(fs.readFileSync(path.join(ROOT, 'data', 'diagnostic', 'questions-v1.json'), 'utf8'));
   const domains = JSON.parse(fs.readFileSync(path.join(ROOT, 'data', 'diagnostic', 'referentiel.json'), 'utf8')).domaines.map((d) => d.id);
   BANK.questions.forEach((q) => { if (q.type === 'competence') q.domaine = domains.indexOf(q.domaine); });
