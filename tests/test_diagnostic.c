@@ -20,6 +20,7 @@
 #include "diagnostic/bank.h"
 #include "diagnostic/engine.h"
 #include "diagnostic/scoring.h"
+#include "lieux/lieu.h"
 
 static struct diag_ref *ref;
 static struct diag_bank *bank;
@@ -98,6 +99,50 @@ static void test_load(void)
             for (int k = 0; k < bank->q[i].noptions; k++)
                 CHECK(bank->q[i].options[k].texte.t[l] != NULL);
         }
+}
+
+/* Every orientation value of the referential is a value of the national
+ * standard's enumerations (services, accompaniment modes, specific
+ * support, national programmes). */
+static int standard_value(enum lieu_field f, const char *v)
+{
+    for (const char *const *x = lieu_field_info(f)->values; x && *x; x++)
+        if (strcmp(*x, v) == 0)
+            return 1;
+    fprintf(stderr, "  not a value of %s: %s\n", lieu_field_info(f)->name, v);
+    return 0;
+}
+
+static void check_values(enum lieu_field f, const struct diag_strs *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        CHECK(standard_value(f, l->v[i]));
+}
+
+static void test_standard_values(void)
+{
+    for (size_t d = 0; d < ref->ndomaines; d++)
+        check_values(LF_SERVICES, &ref->domaines[d].services);
+    for (int k = 0; k < DIAG_STEPS; k++) {
+        check_values(LF_SERVICES, &ref->autonomie[k].services);
+        check_values(LF_MODALITES_ACCOMPAGNEMENT, &ref->autonomie[k].modalites);
+        check_values(LF_DISPOSITIF_PROGRAMMES_NATIONAUX, &ref->autonomie[k].programmes);
+    }
+    for (size_t i = 0; i < ref->nfreins; i++) {
+        check_values(LF_SERVICES, &ref->freins[i].services);
+        check_values(LF_PRISE_EN_CHARGE_SPECIFIQUE, &ref->freins[i].prise_en_charge);
+    }
+    for (size_t i = 0; i < ref->nbesoins; i++)
+        check_values(LF_SERVICES, &ref->besoins[i].services);
+    /* every need and barrier of the referential can be declared in bank v1 */
+    uint64_t freins = 0, besoins = 0;
+    for (int i = 0; i < bank->nq; i++)
+        for (int k = 0; k < bank->q[i].noptions; k++) {
+            freins |= bank->q[i].options[k].freins;
+            besoins |= bank->q[i].options[k].besoins;
+        }
+    CHECK(freins == (((uint64_t)1 << ref->nfreins) - 1));
+    CHECK(besoins == (((uint64_t)1 << ref->nbesoins) - 1));
 }
 
 /* A bank text with `from` replaced by `to` (once). */
@@ -441,6 +486,7 @@ static void test_scoring_rules(void)
 int main(void)
 {
     RUN(test_load);
+    RUN(test_standard_values);
     RUN(test_validation);
     RUN(test_personas);
     RUN(test_all_profiles);
