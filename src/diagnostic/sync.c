@@ -164,7 +164,8 @@ static int check_answers(const struct diag_bank *b, const struct diag_sync *sy,
 
 /* Apply within a transaction, on st (scratch). */
 static int apply_in(struct db *d, const char *cle, const struct diag_sync *sy, time_t now,
-                    struct diag_state *st, struct diag_sync_reply *reply)
+                    const struct territoire_commune *commune, struct diag_state *st,
+                    struct diag_sync_reply *reply)
 {
     char at[24];
     diag_iso_time(now, at);
@@ -199,11 +200,7 @@ static int apply_in(struct db *d, const char *cle, const struct diag_sync *sy, t
         return -1;
     if (!sy->termine)
         return 0;
-    struct territoire_commune c;
-    int found = diag_resolve_commune(d, sy->commune, &c);
-    if (found < 0 || diag_session_finish_in(d, st, found ? &c : NULL, NULL, NULL, NULL, now) < 0)
-        return -1;
-    return 0;
+    return diag_session_finish_in(d, st, commune, NULL, NULL, NULL, now) < 0 ? -1 : 0;
 }
 
 int diag_sync_apply(struct db *d, const char *cle, const struct diag_sync *sy, time_t now,
@@ -225,6 +222,11 @@ int diag_sync_apply(struct db *d, const char *cle, const struct diag_sync *sy, t
         reply->status = DIAG_SYNC_INVALID;
         return 0;
     }
+    /* the commune first: a name search is slow, keep it out of the write lock */
+    struct territoire_commune c;
+    int found = sy->termine ? diag_resolve_commune(d, sy->commune, &c) : 0;
+    if (found < 0)
+        return -1;
     struct diag_state *st = malloc(sizeof *st);
     if (!st) {
         snprintf(d->err, sizeof d->err, "out of memory");
@@ -232,7 +234,7 @@ int diag_sync_apply(struct db *d, const char *cle, const struct diag_sync *sy, t
     }
     int r = -1;
     if (db_begin(d) == 0) {
-        r = apply_in(d, cle, sy, now, st, reply);
+        r = apply_in(d, cle, sy, now, found ? &c : NULL, st, reply);
         if (r == 0) {
             r = db_commit(d);
         } else {
