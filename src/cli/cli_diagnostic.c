@@ -235,11 +235,38 @@ static int cmd_export(struct db *d, int argc, char **argv)
     return 0;
 }
 
+static int cmd_purge(struct db *d, int argc, char **argv)
+{
+    long days = 30;
+    if (argc == 2 && strcmp(argv[0], "--jours") == 0) {
+        char *end;
+        days = strtol(argv[1], &end, 10);
+        if (*end || days < 1 || days > 3650)
+            days = -1;
+    } else if (argc != 0) {
+        days = -1;
+    }
+    if (days < 0) {
+        fprintf(stderr, "usage : passerelle diagnostic purger [--jours N]   (1 à 3650, 30 par défaut)\n");
+        return 2;
+    }
+    char before[24];
+    diag_iso_time(time(NULL) - days * 86400, before);
+    long n = db_begin(d) < 0 ? -1 : diag_store_purge_open(d, before);
+    if (n < 0 || db_commit(d) < 0) {
+        db_rollback(d);
+        fprintf(stderr, "diagnostic purger : %s\n", d->err);
+        return 1;
+    }
+    printf("supprimes=%ld avant=%s\n", n, before);
+    return 0;
+}
+
 static int run(const char *dbpath, struct db *d, int argc, char **argv)
 {
     (void)dbpath;
     if (argc < 1) {
-        fprintf(stderr, "usage : passerelle diagnostic verifier|publier|activer|versions|stats|export\n");
+        fprintf(stderr, "usage : passerelle diagnostic verifier|publier|activer|versions|stats|export|purger\n");
         return 2;
     }
     const char *a = argv[0];
@@ -255,6 +282,8 @@ static int run(const char *dbpath, struct db *d, int argc, char **argv)
         return cmd_stats(d, argc - 1, argv + 1);
     if (strcmp(a, "export") == 0)
         return cmd_export(d, argc - 1, argv + 1);
+    if (strcmp(a, "purger") == 0)
+        return cmd_purge(d, argc - 1, argv + 1);
     fprintf(stderr, "diagnostic : action inconnue : %s\n", a);
     return 2;
 }
@@ -274,7 +303,9 @@ const struct cli_command cli_diagnostic_command = {
     "  diagnostic stats [--niveau N --code C] [--depuis AAAA-MM-JJ] [--jusqu-au AAAA-MM-JJ]\n"
     "        Aggregated results (JSON), small counts hidden (fewer than 10).\n"
     "  diagnostic export [--niveau N --code C] [--depuis D] [--jusqu-au D] [-o FILE]\n"
-    "        Anonymous results of finished diagnostics, JSON (passerelle-diagnostic-export).\n",
+    "        Anonymous results of finished diagnostics, JSON (passerelle-diagnostic-export).\n"
+    "  diagnostic purger [--jours N]\n"
+    "        Delete the diagnostics never finished and untouched for N days (30).\n",
     1,
     run,
 };

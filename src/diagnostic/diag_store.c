@@ -416,6 +416,20 @@ int diag_store_session_finish(struct db *d, const struct diag_session *s, const 
     return 0;
 }
 
+long diag_store_purge_open(struct db *d, const char *before_iso)
+{
+    sqlite3_stmt *st = db_prepare(d, "DELETE FROM diagnostic_session WHERE termine_at IS NULL "
+                                     "AND updated_at < ?1");
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, before_iso, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(d, "purge");
+    return (long)sqlite3_changes(d->h);
+}
+
 /* ---- referral sheets ---- */
 
 int diag_store_orientation_add(struct db *d, long long session_id, long long lieu_id,

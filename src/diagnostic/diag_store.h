@@ -96,6 +96,10 @@ int diag_store_answers_truncate(struct db *d, long long session_id, int rang,
  * freins, besoins, and termine_at = now. */
 int diag_store_session_finish(struct db *d, const struct diag_session *s, const char *now_iso);
 
+/* Delete the sessions never finished and not touched since before_iso
+ * (with their answers). Returns how many, or -1. */
+long diag_store_purge_open(struct db *d, const char *before_iso);
+
 /* ---- referral sheets ---- */
 /* 0 recorded, 1 already sent to that place, -1. */
 int diag_store_orientation_add(struct db *d, long long session_id, long long lieu_id,

@@ -100,6 +100,14 @@ def test_cli(db):
           "cli versions: published and built-in versions, the active one")
     check(q1(db, "SELECT count(*) FROM journal WHERE action = 'diagnostic.publier' AND objet_id = '2026-12'")[0] == 1,
           "cli publier: journaled")
+    c = sqlite3.connect(db)
+    c.execute("INSERT INTO diagnostic_session (cle, banque_version, mode, langue, created_at, updated_at) VALUES "
+              "('vieille-session-abandonnee-00000', '1', 'autonome', 'fr', '2020-01-01T00:00:00Z', '2020-01-01T00:00:00Z')")
+    c.commit()
+    c.close()
+    r = cli(db, "diagnostic", "purger")
+    check(r.returncode == 0 and r.stdout.startswith("supprimes=1 ") and
+          q1(db, "SELECT count(*) FROM diagnostic_session")[0] == 0, "cli purger: an abandoned session is deleted")
     return path2
 
 
@@ -135,6 +143,11 @@ def test_self(srv, db):
     z = c.get("/static/style.css", headers={"Accept-Encoding": "gzip"})
     check(z.header("Content-Encoding") == "gzip" and gzip.decompress(z.body) == plain.body and len(z.body) < len(plain.body) / 2,
           "static: style.css gzipped when accepted (%d -> %d bytes)" % (len(plain.body), len(z.body)))
+    api = json.loads(c.get("/api/openapi.json").body)
+    paths = ["/api/v1/diagnostic/" + p for p in ("referentiel", "banque", "paquet/{langue}", "sessions/{cle}",
+                                                  "statistiques", "export")]
+    check(all(p in api["paths"] for p in paths) and "put" in api["paths"]["/api/v1/diagnostic/sessions/{cle}"],
+          "openapi: every diagnostic endpoint is documented")
     sw = c.get("/diagnostic/sw.js")
     check(sw.status == 200 and sw.header("Service-Worker-Allowed") == "/diagnostic", "service worker: scope header")
     return loc
