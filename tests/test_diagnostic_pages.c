@@ -21,10 +21,10 @@
 #include <string.h>
 
 #include "check.h"
+#include "diag_fixture.h"
 #include "comptes/authz.h"
 #include "comptes/comptes.h"
 #include "http/router.h"
-#include "lieux/import.h"
 #include "store/db.h"
 #include "web/form.h"
 
@@ -139,14 +139,6 @@ static void check_page(const struct page *p, const char *lang)
         fprintf(stderr, "  page of %zu bytes\n", p->len);
 }
 
-static void exec(const char *sql)
-{
-    if (db_exec(&db, sql) < 0) {
-        fprintf(stderr, "sql: %s\n", db.err);
-        exit(1);
-    }
-}
-
 static struct actor actor_of(long long id, const char *grant)
 {
     struct actor a = {.compte_id = id, .ngrants = 1};
@@ -158,28 +150,10 @@ static struct actor actor_of(long long id, const char *grant)
 
 static void setup(void)
 {
-    if (db_open(&db, ":memory:", 0) < 0)
-        exit(1);
-    exec("INSERT INTO region VALUES ('93', 'Provence-Alpes-Côte d''Azur', '13055', 'metro');"
-         "INSERT INTO departement VALUES ('13', 'Bouches-du-Rhône', '93', '13055', 'metro');"
-         "INSERT INTO epci VALUES ('200054807', 'Métropole d''Aix-Marseille-Provence', 'METRO', 1900000);"
-         "INSERT INTO commune VALUES ('13055', 'Marseille', 'marseille', '13', '93', '200054807',"
-         " 870000, 43.2965, 5.3698, 'csv');"
-         "INSERT INTO commune_code_postal VALUES ('13001', '13055');"
-         "INSERT INTO commune_ancien_code VALUES ('13201', '13055', 'Marseille 1er', 'arrondissement-municipal');"
-         "INSERT INTO structure (id, nom, commune_code, courriel, created_at) VALUES"
-         " (7, 'Centre social', '13055', 'cs@example.org', '2026-01-01'),"
-         " (8, 'Autre structure', '13055', 'as@example.org', '2026-01-01');");
-    FILE *f = fopen("data/demo/lieux-demo.csv", "rb");
-    static char demo[1 << 20];
-    size_t n = f ? fread(demo, 1, sizeof demo, f) : 0;
-    if (f)
-        fclose(f);
-    struct import_opts o = {.source = "demo"};
-    struct import_stats st;
-    char err[512];
-    if (n == 0 || lieux_import_buffer(&db, "lieux-demo.csv", demo, n, &o, &st, err, sizeof err) < 0)
-        exit(1);
+    diag_fixture_open(&db);
+    diag_fixture_exec(&db, "INSERT INTO structure (id, nom, commune_code, courriel, created_at) VALUES"
+                           " (7, 'Centre social', '13055', 'cs@example.org', '2026-01-01'),"
+                           " (8, 'Autre structure', '13055', 'as@example.org', '2026-01-01');");
 }
 
 static int count(const char *sql)

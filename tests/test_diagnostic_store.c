@@ -11,50 +11,25 @@
 #include <string.h>
 
 #include "check.h"
+#include "diag_fixture.h"
 #include "diagnostic/catalogue.h"
 #include "diagnostic/export.h"
 #include "diagnostic/orientation.h"
 #include "diagnostic/session.h"
 #include "diagnostic/stats.h"
 #include "diagnostic/sync.h"
-#include "lieux/import.h"
 
 static struct db db;
 static time_t now = 1795516200; /* 2026-11-24 10:30 Paris (09:30 UTC) */
 
 static void exec(const char *sql)
 {
-    if (db_exec(&db, sql) < 0) {
-        fprintf(stderr, "sql: %s\n", db.err);
-        exit(1);
-    }
+    diag_fixture_exec(&db, sql);
 }
 
 static void setup(void)
 {
-    if (db_open(&db, ":memory:", 0) < 0) {
-        fprintf(stderr, "db_open: %s\n", db.err);
-        exit(1);
-    }
-    exec("INSERT INTO region VALUES ('93', 'Provence-Alpes-Côte d''Azur', '13055', 'metro');"
-         "INSERT INTO departement VALUES ('13', 'Bouches-du-Rhône', '93', '13055', 'metro');"
-         "INSERT INTO epci VALUES ('200054807', 'Métropole d''Aix-Marseille-Provence', 'METRO', 1900000);"
-         "INSERT INTO commune VALUES ('13055', 'Marseille', 'marseille', '13', '93', '200054807',"
-         " 870000, 43.2965, 5.3698, 'csv');"
-         "INSERT INTO commune_code_postal VALUES ('13001', '13055');"
-         "INSERT INTO commune_ancien_code VALUES ('13201', '13055', 'Marseille 1er', 'arrondissement-municipal');");
-    FILE *f = fopen("data/demo/lieux-demo.csv", "rb");
-    static char demo[1 << 20];
-    size_t n = f ? fread(demo, 1, sizeof demo, f) : 0;
-    if (f)
-        fclose(f);
-    struct import_opts o = {.source = "demo"};
-    struct import_stats st;
-    char err[512];
-    if (n == 0 || lieux_import_buffer(&db, "lieux-demo.csv", demo, n, &o, &st, err, sizeof err) < 0) {
-        fprintf(stderr, "demo import failed: %s\n", err);
-        exit(1);
-    }
+    diag_fixture_open(&db);
 }
 
 /* Answer the session like a person of true level `lv` everywhere; stop

@@ -25,14 +25,11 @@ static char *read_file(const char *path, size_t *len)
         return NULL;
     }
     struct buf b = BUF_INIT;
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len < 16 * 1024 * 1024)
-        buf_add(&b, chunk, n);
-    int bad = ferror(f) || b.oom;
+    int r = buf_read_stream(&b, f, 16 * 1024 * 1024);
     fclose(f);
-    if (bad || b.len >= 16 * 1024 * 1024) {
-        fprintf(stderr, "diagnostic : %s : lecture impossible (16 Mio au plus)\n", path);
+    if (r < 0) {
+        fprintf(stderr, "diagnostic : %s : %s\n", path,
+                r == -2 ? "fichier trop gros (16 Mio au plus)" : "lecture impossible");
         buf_free(&b);
         return NULL;
     }

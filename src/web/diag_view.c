@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "diagnostic/catalogue.h"
+#include "web/form.h"
 #include "web/html.h"
 #include "web/layout.h"
 
@@ -235,64 +236,10 @@ void dv_db_error(struct diag_view *v)
 void dv_field(const struct diag_view *v, const char *name, const char *label, const char *hint,
               const char *value, const char *error, const char *autocomplete, int textarea)
 {
-    struct buf *b = v->b;
-    html_raw(b, error ? "<div class=\"champ champ-erreur\">\n<label for=\"" : "<div class=\"champ\">\n<label for=\"");
-    html_attr(b, name);
-    html_raw(b, "\">");
-    html_txt(b, label);
-    html_raw(b, "</label>\n");
-    if (hint) {
-        html_raw(b, "<p class=\"aide\" id=\"");
-        html_attr(b, name);
-        html_raw(b, "-aide\">");
-        html_txt(b, hint);
-        html_raw(b, "</p>\n");
-    }
-    if (error) {
-        html_raw(b, "<p class=\"erreur\" id=\"");
-        html_attr(b, name);
-        html_raw(b, "-erreur\"><strong>");
-        dv_txt(v, "erreur_prefixe");
-        html_raw(b, "</strong> ");
-        html_txt(b, error);
-        html_raw(b, "</p>\n");
-    }
-    html_raw(b, textarea ? "<textarea rows=\"3\" id=\"" : "<input type=\"text\" id=\"");
-    html_attr(b, name);
-    html_raw(b, "\" name=\"");
-    html_attr(b, name);
-    html_raw(b, "\"");
-    if (autocomplete) {
-        html_raw(b, " autocomplete=\"");
-        html_attr(b, autocomplete);
-        html_raw(b, "\"");
-    }
-    if (hint || error) {
-        html_raw(b, " aria-describedby=\"");
-        if (hint) {
-            html_attr(b, name);
-            html_raw(b, error ? "-aide " : "-aide");
-        }
-        if (error) {
-            html_attr(b, name);
-            html_raw(b, "-erreur");
-        }
-        html_raw(b, "\"");
-    }
-    if (error)
-        html_raw(b, " aria-invalid=\"true\"");
-    if (textarea) {
-        html_raw(b, ">");
-        html_txt(b, value);
-        html_raw(b, "</textarea>\n</div>\n");
-        return;
-    }
-    if (value) {
-        html_raw(b, " value=\"");
-        html_attr(b, value);
-        html_raw(b, "\"");
-    }
-    html_raw(b, ">\n</div>\n");
+    struct form_field f = {.name = name, .label = label, .hint = hint, .value = value,
+                           .error = error, .autocomplete = autocomplete, .textarea = textarea,
+                           .error_prefix = dv_t(v, "erreur_prefixe")};
+    form_text(v->b, &f);
 }
 
 void dv_error_summary(const struct diag_view *v, const char *anchor, const char *error)
