@@ -140,16 +140,26 @@ const char *jr_ident(struct jread *r, json_t *o, const char *where, const char *
     return check_string(r, v, where, field, maxlen);
 }
 
+/* Member `field` of o, or NULL when absent: then *absent gets what the
+ * reader returns (-1 and an error when the member is required, else 0). */
+static json_t *member(struct jread *r, json_t *o, const char *where, const char *field,
+                      int required, int *absent)
+{
+    json_t *v = json_object_get(o, field);
+    if (!v && required)
+        jr_error(r, where, field, "obligatoire");
+    *absent = required ? -1 : 0;
+    return v;
+}
+
 int jr_text(struct jread *r, json_t *o, const char *where, const char *field, int required,
             size_t maxlen, struct diag_text *out)
 {
     memset(out, 0, sizeof *out);
-    json_t *v = json_object_get(o, field);
-    if (!v) {
-        if (required)
-            jr_error(r, where, field, "obligatoire");
-        return required ? -1 : 0;
-    }
+    int absent;
+    json_t *v = member(r, o, where, field, required, &absent);
+    if (!v)
+        return absent;
     if (!json_is_object(v)) {
         jr_error(r, where, field, "doit être un objet {\"fr\": \"…\", \"en\": \"…\", …}");
         return -1;
@@ -181,12 +191,10 @@ int jr_strs(struct jread *r, json_t *o, const char *where, const char *field, in
             struct diag_strs *out)
 {
     memset(out, 0, sizeof *out);
-    json_t *v = json_object_get(o, field);
-    if (!v) {
-        if (required)
-            jr_error(r, where, field, "obligatoire");
-        return required ? -1 : 0;
-    }
+    int absent;
+    json_t *v = member(r, o, where, field, required, &absent);
+    if (!v)
+        return absent;
     if (!json_is_array(v)) {
         jr_error(r, where, field, "doit être une liste de textes");
         return -1;
@@ -222,12 +230,10 @@ int jr_int(struct jread *r, json_t *o, const char *where, const char *field, int
            long lo, long hi, long def, long *out)
 {
     *out = def;
-    json_t *v = json_object_get(o, field);
-    if (!v) {
-        if (required)
-            jr_error(r, where, field, "obligatoire");
-        return required ? -1 : 0;
-    }
+    int absent;
+    json_t *v = member(r, o, where, field, required, &absent);
+    if (!v)
+        return absent;
     if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi) {
         jr_error(r, where, field, "doit être un nombre entier de %ld à %ld", lo, hi);
         return -1;
