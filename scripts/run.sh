@@ -42,4 +42,9 @@ else
   p lieux demo on
 fi
 p lieux dedup
+if [ "$(p comptes liste | wc -l)" -le 1 ]; then
+  echo "run: aucun compte pour l'instant. Pour créer l'administrateur national :"
+  echo "       $bin --db $DB comptes creer-admin VOTRE@ADRESSE"
+  echo "     (le lien affiché permet de choisir le mot de passe ; voir docs/deploiement.md)"
+fi
 exec "$bin" --db "$DB" serve --port "$PORT"
