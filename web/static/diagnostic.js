@@ -114,7 +114,7 @@
       termine: s.termine, commune: s.commune || null, reponses: s.reponses });
     var p = fetch('/api/v1/diagnostic/sessions/' + s.cle, {
       method: 'PUT', credentials: 'same-origin', body: body,
-      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': s.csrf || csrf }
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf || s.csrf }
     }).then(function (r) {
       return r.json().then(function (j) { return { status: r.status, j: j }; });
     }).then(function (x) {
