@@ -19,6 +19,7 @@ static const struct {
     const char *href, *label;
 } nav[] = {
     {"/", "Chercher un lieu"},
+    {"/diagnostic", "Faire le point"},
     {"/carte", "Carte"},
     {"/doublons", "Doublons"},
     {"/imports", "Imports"},
