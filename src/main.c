@@ -16,6 +16,8 @@ static const struct cli_command *const commands[] = {
     &cli_serve_command,
     &cli_territoires_command,
     &cli_lieux_command,
+    &cli_ifn_command,
+    &cli_indicateurs_command,
 };
 #define NCOMMANDS (sizeof commands / sizeof *commands)
 

@@ -11,6 +11,8 @@
  * kept true to the code (and to README.md). */
 #ifndef CLI_CLI_H
 #define CLI_CLI_H
+#include <stddef.h>
+
 #include "store/db.h"
 
 struct cli_command {
@@ -21,8 +23,18 @@ struct cli_command {
     int (*run)(const char *dbpath, struct db *d, int argc, char **argv);
 };
 
+/* Write len bytes to the file `path` (NULL: stdout). On failure prints
+ * "qui: why" in French to stderr and returns -1; else 0 (cli_sortie.c). */
+int cli_ecrire(const char *path, const char *data, size_t len, const char *qui);
+/* Recompute the territorial indicators (contours: 1 to rebuild the EPCI
+ * outlines) and print a summary to stderr. Returns an exit status
+ * (cli_indicateurs.c). */
+int cli_recalculer(struct db *d, int contours);
+
 extern const struct cli_command cli_serve_command;
 extern const struct cli_command cli_territoires_command;
 extern const struct cli_command cli_lieux_command;
+extern const struct cli_command cli_ifn_command;
+extern const struct cli_command cli_indicateurs_command;
 
 #endif
