@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DEB_PKGS="build-essential pkg-config clang-14 libclang-rt-14-dev sqlite3 \
-libsqlite3-dev libmicrohttpd-dev libjansson-dev libsodium-dev chromium python3"
+libsqlite3-dev libmicrohttpd-dev libjansson-dev libsodium-dev chromium python3 openssl \
+python3-aiosmtpd"
 BENCH_PKGS="wrk nginx-light postgresql-15 postgresql-15-postgis-3 time curl iproute2 linux-perf"
 
 want="$DEB_PKGS"

@@ -16,6 +16,10 @@ static const struct cli_command *const commands[] = {
     &cli_serve_command,
     &cli_territoires_command,
     &cli_lieux_command,
+    &cli_comptes_command,
+    &cli_structures_command,
+    &cli_journal_command,
+    &cli_base_command,
     &cli_ifn_command,
     &cli_indicateurs_command,
 };

@@ -40,7 +40,7 @@ static void mk(struct lieu *l, const char *id, const char *nom, const char *adre
 
 static struct dedup_rec rec(const struct lieu *l, const char *source, const char *commune)
 {
-    struct dedup_rec r = {l, source, commune, 0, 0};
+    struct dedup_rec r = {l, source, commune, 0, 0, 0};
     return r;
 }
 

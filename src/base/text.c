@@ -351,3 +351,10 @@ size_t text_utf8_len(const char *s)
         n += (*p & 0xC0) != 0x80;
     return n;
 }
+
+void text_iso_time(time_t t, char out[24])
+{
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}

@@ -35,4 +35,8 @@ char *text_trim(char *s);
 /* Number of Unicode code points in a valid UTF-8 string. */
 size_t text_utf8_len(const char *s);
 
+/* UTC time as ISO 8601 "2026-11-24T09:30:00Z" into out[24]. Cannot fail. */
+#include <time.h>
+void text_iso_time(time_t t, char out[24]);
+
 #endif

@@ -23,6 +23,8 @@ struct cli_command {
     int (*run)(const char *dbpath, struct db *d, int argc, char **argv);
 };
 
+/* The operator's login name, recorded in the journal as "cli:NAME". */
+const char *cli_user(void);
 /* Write len bytes to the file `path` (NULL: stdout). On failure prints
  * "qui: why" in French to stderr and returns -1; else 0 (cli_sortie.c). */
 int cli_ecrire(const char *path, const char *data, size_t len, const char *qui);
@@ -34,6 +36,10 @@ int cli_recalculer(struct db *d, int contours);
 extern const struct cli_command cli_serve_command;
 extern const struct cli_command cli_territoires_command;
 extern const struct cli_command cli_lieux_command;
+extern const struct cli_command cli_comptes_command;
+extern const struct cli_command cli_structures_command;
+extern const struct cli_command cli_journal_command;
+extern const struct cli_command cli_base_command;
 extern const struct cli_command cli_ifn_command;
 extern const struct cli_command cli_indicateurs_command;
 

@@ -293,7 +293,8 @@ static int cmd_retire(struct db *d, int argc, char **argv)
     int publish = !(argc > 1 && strcmp(argv[1], "--no-publish") == 0);
     long n;
     struct publish_stats ps;
-    if (lieux_store_retire_source(d, argv[0], &n) < 0 || (publish && lieux_publish(d, &ps) < 0)) {
+    if (lieux_store_retire_source(d, argv[0], &n) < 0 || lieux_mark_changed(d) < 0 ||
+        (publish && lieux_publish(d, &ps) < 0)) {
         fprintf(stderr, "lieux retire: %s\n", d->err);
         return 1;
     }

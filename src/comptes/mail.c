@@ -1,6 +1,8 @@
 /* mail.c - the mail outbox (see mail.h). */
 #include "comptes/mail.h"
 
+#include "base/text.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -31,9 +33,7 @@ int mail_queue(struct db *d, const char *to, const char *subject, const char *bo
             return -1;
         }
     char at[24];
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    text_iso_time(now, at);
     sqlite3_stmt *st = db_prepare_cached(
         d, "INSERT INTO mail_sortant (destinataire, sujet, corps, objet, created_at) "
            "VALUES (?1, ?2, ?3, ?4, ?5)");

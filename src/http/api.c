@@ -19,7 +19,7 @@
 
 #define JSON_FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10))
 
-static void send_json(struct response *rs, json_t *o)
+void api_send_json(struct response *rs, json_t *o)
 {
     char *s = json_dumps(o, JSON_FLAGS);
     json_decref(o);
@@ -33,7 +33,7 @@ static void send_json(struct response *rs, json_t *o)
     free(s);
 }
 
-static void db_error(const struct request *rq, struct response *rs)
+void api_db_error(const struct request *rq, struct response *rs)
 {
     fprintf(stderr, "api: %s: database: %s\n", rq->path, rq->db->err);
     resp_json_error(rs, 500, "interne", "Erreur interne de la base de données.");
@@ -104,12 +104,12 @@ void api_lieux(const struct request *rq, struct response *rs)
     struct search_params p;
     int rc = search_params_parse(rq, &p);
     if (rc == -2)
-        return db_error(rq, rs);
+        return api_db_error(rq, rs);
     if (rc < 0)
         return resp_json_error(rs, 400, "parametre", p.error);
     struct lieux_results r;
     if (lieux_search(rq->db, &p.q, &r) < 0)
-        return db_error(rq, rs);
+        return api_db_error(rq, rs);
     /* Nearest-first searches stop reading once the page is known to be
      * exact, so their count is only exact when it ended below the page. */
     int exact = !p.located || r.total < (long)p.q.offset + p.q.limit;
@@ -172,7 +172,7 @@ void api_lieu(const struct request *rq, struct response *rs)
     char *prov = NULL;
     int got = lieux_get(rq->db, id, &h, &prov);
     if (got < 0)
-        return db_error(rq, rs);
+        return api_db_error(rq, rs);
     if (got == 0)
         return resp_json_error(rs, 404, "introuvable", "Aucun lieu avec cet identifiant.");
     json_t *o = place_json(&h, rq);
@@ -193,7 +193,7 @@ void api_lieu(const struct request *rq, struct response *rs)
         lieux_members_free(&m);
     }
     lieu_clear(&h.l);
-    send_json(rs, o);
+    api_send_json(rs, o);
 }
 
 void api_export(const struct request *rq, struct response *rs)
@@ -212,7 +212,7 @@ void api_export(const struct request *rq, struct response *rs)
     fclose(f);
     if (rc < 0) {
         free(data);
-        return db_error(rq, rs);
+        return api_db_error(rq, rs);
     }
     buf_add(&rs->body, data, len);
     free(data);
@@ -247,13 +247,13 @@ void api_communes(const struct request *rq, struct response *rs)
     struct territoire_commune c[10];
     int n = territoires_search_communes(rq->db, q, c, 10);
     if (n < 0)
-        return db_error(rq, rs);
+        return api_db_error(rq, rs);
     json_t *arr = json_array();
     for (int i = 0; i < n; i++)
         json_array_append_new(arr, commune_json(&c[i]));
     json_t *o = json_object();
     json_object_set_new(o, "resultats", arr);
-    send_json(rs, o);
+    api_send_json(rs, o);
 }
 
 void api_territoire(const struct request *rq, struct response *rs)
@@ -265,12 +265,12 @@ void api_territoire(const struct request *rq, struct response *rs)
     struct territoire t;
     int got = territoires_get(rq->db, (enum territoire_niveau)niv, rq->captures[1], &t);
     if (got < 0)
-        return db_error(rq, rs);
+        return api_db_error(rq, rs);
     if (got == 0)
         return resp_json_error(rs, 404, "introuvable", "Territoire inconnu.");
     long places = lieux_count_in(rq->db, territoire_niveau_nom(t.niveau), t.code);
     if (places < 0)
-        return db_error(rq, rs);
+        return api_db_error(rq, rs);
     json_t *o = json_object();
     json_object_set_new(o, "niveau", json_string(territoire_niveau_nom(t.niveau)));
     json_object_set_new(o, "code", json_string(t.code));
@@ -288,7 +288,7 @@ void api_territoire(const struct request *rq, struct response *rs)
         json_object_set_new(o, "departement", json_string(t.departement));
     if (t.region[0])
         json_object_set_new(o, "region", json_string(t.region));
-    send_json(rs, o);
+    api_send_json(rs, o);
 }
 
 static int page_arg(const struct request *rq)
@@ -302,7 +302,7 @@ void api_doublons(const struct request *rq, struct response *rs)
 {
     struct dedup_pairs_page pg;
     if (lieux_dedup_pairs(rq->db, page_arg(rq), 100, &pg) < 0)
-        return db_error(rq, rs);
+        return api_db_error(rq, rs);
     json_t *o = json_object(), *arr = json_array();
     json_object_set_new(o, "total", json_integer(pg.total));
     for (size_t i = 0; i < pg.n; i++) {
@@ -326,14 +326,14 @@ void api_doublons(const struct request *rq, struct response *rs)
     }
     json_object_set_new(o, "paires", arr);
     lieux_dedup_pairs_free(&pg);
-    send_json(rs, o);
+    api_send_json(rs, o);
 }
 
 void api_imports(const struct request *rq, struct response *rs)
 {
     struct import_runs runs;
     if (lieux_import_runs(rq->db, &runs) < 0)
-        return db_error(rq, rs);
+        return api_db_error(rq, rs);
     json_t *arr = json_array();
     for (size_t i = 0; i < runs.n; i++) {
         const struct import_run_row *r = &runs.v[i];
@@ -354,17 +354,14 @@ void api_imports(const struct request *rq, struct response *rs)
     lieux_import_runs_free(&runs);
     json_t *o = json_object();
     json_object_set_new(o, "imports", arr);
-    send_json(rs, o);
+    api_send_json(rs, o);
 }
 
-void api_import(const struct request *rq, struct response *rs)
+json_t *api_report_json(struct db *d, long long id, int page, long *total)
 {
-    long long id;
-    if (parse_id(rq->captures[0], &id) < 0)
-        return resp_json_error(rs, 400, "parametre", "L'identifiant d'un import est un nombre.");
     struct import_issues is;
-    if (lieux_import_issues(rq->db, id, page_arg(rq), 500, &is) < 0)
-        return db_error(rq, rs);
+    if (lieux_import_issues(d, id, page, 500, &is) < 0)
+        return NULL;
     json_t *arr = json_array();
     for (size_t i = 0; i < is.n; i++) {
         const struct import_issue_row *r = &is.v[i];
@@ -379,12 +376,25 @@ void api_import(const struct request *rq, struct response *rs)
         json_object_set_new(e, "gravite", json_string(r->severity));
         json_array_append_new(arr, e);
     }
+    *total = is.total;
+    lieux_import_issues_free(&is);
+    return arr;
+}
+
+void api_import(const struct request *rq, struct response *rs)
+{
+    long long id;
+    if (parse_id(rq->captures[0], &id) < 0)
+        return resp_json_error(rs, 400, "parametre", "L'identifiant d'un import est un nombre.");
+    long total;
+    json_t *arr = api_report_json(rq->db, id, page_arg(rq), &total);
+    if (!arr)
+        return api_db_error(rq, rs);
     json_t *o = json_object();
     json_object_set_new(o, "import", json_integer(id));
-    json_object_set_new(o, "total", json_integer(is.total));
+    json_object_set_new(o, "total", json_integer(total));
     json_object_set_new(o, "problemes", arr);
-    lieux_import_issues_free(&is);
-    send_json(rs, o);
+    api_send_json(rs, o);
 }
 
 void api_openapi(const struct request *rq, struct response *rs)
@@ -405,9 +415,9 @@ void api_sante(const struct request *rq, struct response *rs)
 {
     long n = lieux_count_in(rq->db, NULL, NULL);
     if (n < 0)
-        return db_error(rq, rs);
+        return api_db_error(rq, rs);
     json_t *o = json_object();
     json_object_set_new(o, "etat", json_string("ok"));
     json_object_set_new(o, "lieux", json_integer(n));
-    send_json(rs, o);
+    api_send_json(rs, o);
 }

@@ -24,4 +24,20 @@ void api_import(const struct request *rq, struct response *rs);
 void api_openapi(const struct request *rq, struct response *rs);
 void api_sante(const struct request *rq, struct response *rs);
 
+/* The producers' write API (api_sources.c):
+ *   GET|PUT|DELETE /api/v1/sources/{source}/lieux/{id}   one place of a source
+ *   PUT            /api/v1/sources/{source}/lieux        a whole file, upserted */
+void api_source_lieu(const struct request *rq, struct response *rs);
+void api_source_lieux(const struct request *rq, struct response *rs);
+
+/* Shared by the API files. */
+#include <jansson.h>
+/* Send o (consumed) as the JSON body. */
+void api_send_json(struct response *rs, json_t *o);
+/* 500 after a database error (logged, not shown). */
+void api_db_error(const struct request *rq, struct response *rs);
+/* The report of import run `id` (500 issues a page) as a JSON array (new
+ * reference), *total the count; NULL on database error. */
+json_t *api_report_json(struct db *d, long long id, int page, long *total);
+
 #endif

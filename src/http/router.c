@@ -10,6 +10,7 @@
 #include "http/api_indicateurs.h"
 #include "web/html.h"
 #include "web/pages.h"
+#include "web/pages_comptes.h"
 #include "web/pages_territoires.h"
 
 /* Methods a route answers. GET routes also answer HEAD. */
@@ -28,9 +29,10 @@ static const struct route routes[] = {
     {M_GET, "/", page_accueil},
     {M_GET, "/recherche", page_recherche},
     {M_GET, "/lieu/*", page_lieu},
+    {M_GET | M_POST, "/lieu/*/modifier", page_lieu_modifier},
     {M_GET, "/territoire/*/*", page_territoire},
     {M_GET, "/carte", page_carte},
-    {M_GET, "/doublons", page_doublons},
+    {M_GET | M_POST, "/doublons", page_doublons},
     {M_GET, "/imports", page_imports},
     {M_GET, "/static/*", page_static},
     {M_GET, "/api/v1/lieux", api_lieux},
@@ -41,7 +43,27 @@ static const struct route routes[] = {
     {M_GET, "/api/v1/doublons", api_doublons},
     {M_GET, "/api/v1/imports", api_imports},
     {M_GET, "/api/v1/imports/*", api_import},
+    {M_GET | M_PUT | M_DELETE, "/api/v1/sources/*/lieux/*", api_source_lieu},
+    {M_PUT, "/api/v1/sources/*/lieux", api_source_lieux},
     {M_GET, "/api/openapi.json", api_openapi},
+    /* comptes: accounts, structures, tokens, journal */
+    {M_GET | M_POST, "/connexion", page_connexion},
+    {M_GET | M_POST, "/connexion/code", page_connexion_code},
+    {M_POST, "/deconnexion", page_deconnexion},
+    {M_GET | M_POST, "/invitation/*", page_invitation},
+    {M_GET | M_POST, "/mot-de-passe-oublie", page_oubli},
+    {M_GET | M_POST, "/reinitialisation/*", page_reinitialisation},
+    {M_GET, "/espace", page_espace},
+    {M_GET, "/compte", page_compte},
+    {M_POST, "/compte/mot-de-passe", page_compte_mot_de_passe},
+    {M_GET | M_POST, "/compte/second-facteur", page_compte_totp},
+    {M_GET | M_POST, "/admin/comptes", page_admin_comptes},
+    {M_POST, "/admin/comptes/*", page_admin_compte},
+    {M_GET | M_POST, "/admin/structures", page_admin_structures},
+    {M_GET | M_POST, "/admin/structures/*", page_admin_structure},
+    {M_GET | M_POST, "/admin/jetons", page_admin_jetons},
+    {M_GET, "/journal", page_journal},
+    {M_GET, "/journal.csv", page_journal_csv},
     {M_GET, "/sante", api_sante},
     /* territoires: the territorial diagnostic (issue 6) */
     {M_GET, "/tableau", page_tableau_france},

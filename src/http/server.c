@@ -1,27 +1,39 @@
 /* server.c - HTTP server on libmicrohttpd (see server.h).
  *
- * MHD runs an internal pool of `threads` epoll threads. A request's raw URI
- * is captured by the URI log callback (so the query string is parsed by our
- * own query.c, the fuzzed one), its body is gathered up to BODY_MAX, then
- * the router runs the handler with a database connection borrowed from the
- * pool. Responses get the security headers in add_headers(). */
+ * MHD runs an internal pool of `threads` poll threads (poll, not epoll:
+ * MHD 0.9.75's epoll mode kept half-closed keep-alive connections open
+ * until the idle timeout). A request's raw URI is captured by the URI log
+ * callback (so the query string is parsed by our own query.c, the fuzzed
+ * one); at the first call (headers only) the rate limit and the body
+ * limit are applied; the body is gathered up to its limit; then the
+ * request is identified (identify.h) and the router runs the handler with
+ * a database connection borrowed from the pool. Responses get the security
+ * headers in add_headers(). A background thread runs the periodic jobs
+ * (jobs.h). */
 #include "http/server.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
-#include <sodium.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "comptes/authz.h"
+#include "comptes/jeton.h"
+#include "http/identify.h"
+#include "http/jobs.h"
+#include "http/ratelimit.h"
 #include "http/router.h"
 #include "store/db.h"
 
 #define BODY_MAX (1024 * 1024)
+#define BULK_BODY_MAX (64 * 1024 * 1024)
 #define URI_MAX 8192
 #define HEADERS_MAX 48
 
@@ -37,6 +49,7 @@ struct db_pool {
 struct server {
     const struct server_config *cfg;
     struct db_pool pool;
+    struct ratelimit rl;
     time_t fixed_now; /* PASSERELLE_NOW, for reproducible tests; 0 = clock */
     unsigned char secret[32]; /* CSRF and signed links (meta "server_secret") */
 };
@@ -44,6 +57,7 @@ struct server {
 struct reqctx {
     char *uri;
     struct buf body;
+    size_t limit; /* body limit of this request */
     int too_large;
     int started;
 };
@@ -121,7 +135,8 @@ static void request_done(void *cls, struct MHD_Connection *c, void **con_cls,
     *con_cls = NULL;
 }
 
-static void add_headers(struct MHD_Response *r, const struct response *rs, int is_api)
+static void add_headers(struct MHD_Response *r, const struct response *rs, int is_api,
+                        int secure)
 {
     MHD_add_response_header(r, "Content-Type", rs->content_type ? rs->content_type
                                                                 : "text/html; charset=utf-8");
@@ -134,6 +149,8 @@ static void add_headers(struct MHD_Response *r, const struct response *rs, int i
     MHD_add_response_header(r, "X-Frame-Options", "DENY");
     MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
     MHD_add_response_header(r, "Permissions-Policy", "geolocation=(), camera=(), microphone=()");
+    if (secure)
+        MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
     const char *cc = rs->cache_control ? rs->cache_control : is_api ? "no-store" : "no-cache";
     MHD_add_response_header(r, "Cache-Control", cc);
     if (is_api)
@@ -146,7 +163,8 @@ static void add_headers(struct MHD_Response *r, const struct response *rs, int i
         MHD_add_response_header(r, rs->headers[i].name, rs->headers[i].value);
 }
 
-static enum MHD_Result send_response(struct MHD_Connection *c, struct response *rs, int is_api)
+static enum MHD_Result send_response(struct MHD_Connection *c, struct response *rs, int is_api,
+                                     int secure)
 {
     size_t len = rs->body.len;
     char *body = buf_take(&rs->body);
@@ -161,17 +179,20 @@ static enum MHD_Result send_response(struct MHD_Connection *c, struct response *
         free(body);
         return MHD_NO;
     }
-    add_headers(r, rs, is_api);
+    add_headers(r, rs, is_api, secure);
     enum MHD_Result ret = MHD_queue_response(c, (unsigned)rs->status, r);
     MHD_destroy_response(r);
     return ret;
 }
 
-static enum MHD_Result plain_error(struct MHD_Connection *c, int status, const char *msg)
+static enum MHD_Result plain_error(struct MHD_Connection *c, int status, const char *msg,
+                                   const char *retry_after)
 {
     struct response rs = {.status = status, .content_type = "text/plain; charset=utf-8"};
     buf_puts(&rs.body, msg);
-    return send_response(c, &rs, 0);
+    if (retry_after)
+        resp_header(&rs, "Retry-After", retry_after);
+    return send_response(c, &rs, 0, 0);
 }
 
 struct header_list {
@@ -189,8 +210,8 @@ static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const 
     return MHD_YES;
 }
 
-/* The client's address as text ("127.0.0.1"), into out[n]. */
-static void peer_address(struct MHD_Connection *c, char *out, size_t n)
+/* The socket's peer address as text ("127.0.0.1"), into out[n]. */
+static void socket_peer(struct MHD_Connection *c, char *out, size_t n)
 {
     snprintf(out, n, "?");
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -203,6 +224,99 @@ static void peer_address(struct MHD_Connection *c, char *out, size_t n)
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)n);
 }
 
+/* The client's address: the socket's, or behind a trusted reverse proxy
+ * the last address of X-Forwarded-For (the one the proxy added; earlier
+ * ones come from the client and prove nothing). */
+static void client_address(const struct server *srv, struct MHD_Connection *c, char *out,
+                           size_t n)
+{
+    socket_peer(c, out, n);
+    if (!srv->cfg->trust_proxy)
+        return;
+    const char *xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For");
+    if (!xff)
+        return;
+    const char *last = strrchr(xff, ',');
+    last = last ? last + 1 : xff;
+    while (*last == ' ')
+        last++;
+    size_t len = strcspn(last, " ");
+    if (len == 0 || len >= n)
+        return;
+    for (size_t i = 0; i < len; i++) /* an IPv4 or IPv6 address only */
+        if (!strchr("0123456789abcdefABCDEF.:", last[i]))
+            return;
+    memcpy(out, last, len);
+    out[len] = 0;
+}
+
+static int request_secure(const struct server *srv, struct MHD_Connection *c)
+{
+    if (srv->cfg->tls_cert)
+        return 1;
+    if (!srv->cfg->trust_proxy)
+        return 0;
+    const char *p = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-Proto");
+    return p && strcmp(p, "https") == 0;
+}
+
+static double monotonic(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* The producers' bulk upload (PUT /api/v1/sources/S/lieux) may send a
+ * whole file: a larger body, but only with a live token (checked before
+ * the body is read). */
+static size_t body_limit(struct server *srv, struct MHD_Connection *c, const char *url,
+                         const char *method)
+{
+    if (strcmp(method, "PUT") != 0 || strncmp(url, "/api/v1/sources/", 16) != 0)
+        return BODY_MAX;
+    const char *rest = strchr(url + 16, '/');
+    if (!rest || strcmp(rest, "/lieux") != 0)
+        return BODY_MAX;
+    const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+    if (!auth || strncmp(auth, "Bearer ", 7) != 0)
+        return BODY_MAX;
+    int slot = pool_take(&srv->pool);
+    struct actor a;
+    time_t now = srv->fixed_now ? srv->fixed_now : time(NULL);
+    int ok = jeton_actor(&srv->pool.dbs[slot], auth + 7, now, &a) == 1;
+    pool_give(&srv->pool, slot);
+    return ok ? BULK_BODY_MAX : BODY_MAX;
+}
+
+/* First call: headers only. Returns MHD_YES to read the body, or the
+ * queued refusal. */
+static enum MHD_Result on_headers(struct server *srv, struct MHD_Connection *c,
+                                  struct reqctx *ctx, const char *url, const char *method)
+{
+    ctx->started = 1;
+    char peer[INET6_ADDRSTRLEN + 1];
+    client_address(srv, c, peer, sizeof peer);
+    int wait = 1;
+    if (!ratelimit_take(&srv->rl, peer, monotonic(), &wait)) {
+        char ra[16];
+        snprintf(ra, sizeof ra, "%d", wait);
+        ctx->too_large = 1; /* drain any body, answer nothing more */
+        return plain_error(c, 429, "trop de requêtes depuis votre adresse : réessayez dans un "
+                                   "instant\n", ra);
+    }
+    ctx->limit = body_limit(srv, c, url, method);
+    const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+    if (cl && strtoull(cl, NULL, 10) > ctx->limit) {
+        ctx->too_large = 1;
+        return plain_error(c, 413, ctx->limit > BODY_MAX
+                                       ? "requête trop volumineuse (64 Mio au plus)\n"
+                                       : "requête trop volumineuse (1 Mio au plus)\n",
+                           NULL);
+    }
+    return MHD_YES;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
                               const char *method, const char *version, const char *upload_data,
                               size_t *upload_size, void **con_cls)
@@ -211,20 +325,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     struct server *srv = cls;
     struct reqctx *ctx = *con_cls;
     if (!ctx)
-        return plain_error(c, 500, "erreur interne\n");
-    if (!ctx->started) {
-        ctx->started = 1;
-        /* Headers only; refuse a declared oversized body before reading it. */
-        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-        if (cl && strtoull(cl, NULL, 10) > BODY_MAX) {
-            ctx->too_large = 1;
-            return plain_error(c, 413, "requête trop volumineuse (1 Mio au plus)\n");
-        }
-        return MHD_YES; /* the body, if any, comes next */
-    }
+        return plain_error(c, 500, "erreur interne\n", NULL);
+    if (!ctx->started)
+        return on_headers(srv, c, ctx, url, method);
     if (*upload_size) {
         /* A chunked body growing past the limit is drained and discarded. */
-        if (ctx->body.len + *upload_size > BODY_MAX)
+        if (ctx->body.len + *upload_size > ctx->limit)
             ctx->too_large = 1;
         else if (!ctx->too_large)
             buf_add(&ctx->body, upload_data, *upload_size);
@@ -232,9 +338,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         return MHD_YES;
     }
     if (ctx->too_large)
-        return plain_error(c, 413, "requête trop volumineuse (1 Mio au plus)\n");
+        return plain_error(c, 413, "requête trop volumineuse\n", NULL);
     if (ctx->body.oom)
-        return plain_error(c, 500, "erreur interne : mémoire insuffisante\n");
+        return plain_error(c, 500, "erreur interne : mémoire insuffisante\n", NULL);
 
     struct request rq = {.method = method, .path = url};
     const char *qs = ctx->uri ? strchr(ctx->uri, '?') : NULL;
@@ -250,7 +356,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         form_len = ctx->body.len;
     }
     if (query_parse(&rq.query, form ? form : "", form_len) < 0)
-        return plain_error(c, 500, "erreur interne : mémoire insuffisante\n");
+        return plain_error(c, 500, "erreur interne : mémoire insuffisante\n", NULL);
     rq.body = ctx->body.s;
     rq.body_len = ctx->body.len;
     rq.accept_language = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language");
@@ -260,17 +366,33 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     hl.v[hl.n] = (struct http_header){NULL, NULL};
     rq.headers = hl.v;
     char peer[INET6_ADDRSTRLEN + 1];
-    peer_address(c, peer, sizeof peer);
+    client_address(srv, c, peer, sizeof peer);
     rq.peer = peer;
+    rq.secure = request_secure(srv, c);
     rq.secret = srv->secret;
 
     struct response rs = {.status = 200};
     int slot = pool_take(&srv->pool);
     rq.db = &srv->pool.dbs[slot];
-    router_dispatch(&rq, &rs);
+    struct actor actor;
+    switch (identify_request(&rq, &actor)) {
+    case IDENTIFY_OK:
+        router_dispatch(&rq, &rs);
+        break;
+    case IDENTIFY_BAD_TOKEN:
+        resp_json_error(&rs, 401, "jeton", "Jeton d'accès inconnu, révoqué ou mal formé "
+                        "(en-tête Authorization: Bearer pas_...).");
+        resp_header(&rs, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
+        break;
+    case IDENTIFY_DB_ERROR:
+        fprintf(stderr, "serve: identify: %s\n", rq.db->err);
+        resp_json_error(&rs, 500, "interne", "Erreur interne.");
+        break;
+    }
     pool_give(&srv->pool, slot);
     query_free(&rq.query);
-    return send_response(c, &rs, strncmp(url, "/api/", 5) == 0);
+    sodium_memzero(&actor, sizeof actor);
+    return send_response(c, &rs, strncmp(url, "/api/", 5) == 0, rq.secure);
 }
 
 /* The server's 32-byte key, kept in meta "server_secret" (hex), made at the
@@ -291,25 +413,82 @@ static int load_secret(struct db *d, unsigned char key[32])
     return db_meta_set(d, "server_secret", out);
 }
 
+/* Read a whole PEM file (malloc'd, NUL-terminated) or NULL with a message. */
+static char *read_pem(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "serve: %s : %s\n", path, strerror(errno));
+        return NULL;
+    }
+    struct buf b = BUF_INIT;
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len < 1024 * 1024)
+        buf_add(&b, chunk, n);
+    fclose(f);
+    if (b.oom || b.len == 0) {
+        fprintf(stderr, "serve: %s : fichier vide ou illisible\n", path);
+        buf_free(&b);
+        return NULL;
+    }
+    return buf_take(&b);
+}
+
+static struct MHD_Daemon *start_daemon(struct server *srv, struct sockaddr_in *addr,
+                                       char *cert, char *key)
+{
+    const struct server_config *cfg = srv->cfg;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ERROR_LOG;
+    if (cert)
+        flags |= MHD_USE_TLS;
+    return MHD_start_daemon(
+        flags, (uint16_t)cfg->port, NULL, NULL, handle, srv,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)addr,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)64,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)15,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
+        MHD_OPTION_URI_LOG_CALLBACK, uri_logger, NULL,
+        MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL,
+        cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert,
+        MHD_OPTION_HTTPS_MEM_KEY, key,
+        MHD_OPTION_END);
+}
+
 int server_run(const struct server_config *cfg)
 {
     struct server srv = {.cfg = cfg};
     const char *fixed = getenv("PASSERELLE_NOW");
     if (fixed && *fixed)
         srv.fixed_now = (time_t)atoll(fixed);
+    char *cert = NULL, *key = NULL;
+    if (cfg->tls_cert && (!(cert = read_pem(cfg->tls_cert)) || !(key = read_pem(cfg->tls_key)))) {
+        free(cert);
+        return -1;
+    }
     if (pool_open(&srv.pool, cfg->db_path, cfg->threads + 2) < 0) {
         pool_close(&srv.pool);
+        free(cert);
+        free(key);
         return -1;
     }
-    if (load_secret(&srv.pool.dbs[0], srv.secret) < 0) {
-        fprintf(stderr, "serve: clé du serveur : %s\n", srv.pool.dbs[0].err);
+    if (load_secret(&srv.pool.dbs[0], srv.secret) < 0 ||
+        (cfg->public_url && db_meta_set(&srv.pool.dbs[0], "url_publique", cfg->public_url) < 0)) {
+        fprintf(stderr, "serve: clé ou adresse publique : %s\n", srv.pool.dbs[0].err);
         pool_close(&srv.pool);
+        free(cert);
+        free(key);
         return -1;
     }
+    ratelimit_init(&srv.rl, cfg->rate, cfg->rate * 4 > 20 ? cfg->rate * 4 : 20);
     struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)cfg->port)};
     if (inet_pton(AF_INET, cfg->host, &addr.sin_addr) != 1) {
         fprintf(stderr, "serve: adresse invalide : %s (IPv4 attendue, ex. 127.0.0.1)\n", cfg->host);
         pool_close(&srv.pool);
+        free(cert);
+        free(key);
         return -1;
     }
     sigset_t sigs;
@@ -319,29 +498,40 @@ int server_run(const struct server_config *cfg)
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ERROR_LOG, (uint16_t)cfg->port,
-        NULL, NULL, handle, &srv,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)64,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)15,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
-        MHD_OPTION_URI_LOG_CALLBACK, uri_logger, NULL,
-        MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL,
-        MHD_OPTION_END);
+    struct jobs jobs;
+    struct jobs_config jc = {.db_path = cfg->db_path, .smtp = cfg->smtp,
+                             .mail_from = cfg->mail_from, .fixed_now = srv.fixed_now};
+    struct MHD_Daemon *d = start_daemon(&srv, &addr, cert, key);
     if (!d) {
-        fprintf(stderr, "serve: impossible d'écouter sur %s:%d (port occupé ?)\n", cfg->host,
-                cfg->port);
+        fprintf(stderr, "serve: impossible d'écouter sur %s:%d (port occupé, ou certificat TLS "
+                        "refusé ?)\n", cfg->host, cfg->port);
         pool_close(&srv.pool);
+        ratelimit_free(&srv.rl);
+        free(cert);
+        free(key);
         return -1;
     }
-    fprintf(stderr, "Passerelle : http://%s:%d/ (Ctrl+C pour arrêter)\n", cfg->host, cfg->port);
+    if (jobs_start(&jobs, &jc) < 0) {
+        MHD_stop_daemon(d);
+        pool_close(&srv.pool);
+        ratelimit_free(&srv.rl);
+        free(cert);
+        free(key);
+        return -1;
+    }
+    fprintf(stderr, "Passerelle : %s://%s:%d/ (Ctrl+C pour arrêter)\n", cert ? "https" : "http",
+            cfg->host, cfg->port);
     int sig;
     sigwait(&sigs, &sig);
     fprintf(stderr, "serve: arrêt (signal %d)\n", sig);
     MHD_stop_daemon(d);
+    jobs_stop(&jobs);
     pool_close(&srv.pool);
+    ratelimit_free(&srv.rl);
+    sodium_memzero(srv.secret, sizeof srv.secret);
+    if (key)
+        sodium_memzero(key, strlen(key));
+    free(cert);
+    free(key);
     return 0;
 }

@@ -6,20 +6,14 @@
 
 #include "base/buf.h"
 #include "base/csv.h"
+#include "base/text.h"
 #include "territoires/territoires.h"
-
-static void iso_time(time_t t, char out[24])
-{
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
 
 int journal_record(struct db *d, const struct actor *a, const char *cli_user, const char *peer,
                    time_t now, const struct journal_write *w)
 {
     char at[24], who[160], dep[8] = "", reg[8] = "", commune[8] = "";
-    iso_time(now, at);
+    text_iso_time(now, at);
     if (a)
         snprintf(who, sizeof who, "%s", a->email);
     else

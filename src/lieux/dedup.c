@@ -914,6 +914,8 @@ struct ranked {
 static int cmp_ranked(const void *x, const void *y)
 {
     const struct ranked *a = x, *b = y;
+    if (a->r->authoritative != b->r->authoritative)
+        return b->r->authoritative - a->r->authoritative;
     int c = strcmp(lieu_get(b->r->l, LF_DATE_MAJ), lieu_get(a->r->l, LF_DATE_MAJ));
     if (c)
         return c;
@@ -999,9 +1001,12 @@ static int merge_id(const struct ranked *rk, size_t n, struct lieu *out)
     size_t m = 0, sl = strlen(ID_SUFFIX);
     if (!ids)
         return -1;
+    size_t others = 0;
+    for (size_t k = 0; k < n; k++)
+        others += !rk[k].r->authoritative;
     for (size_t k = 0; k < n; k++) {
         const char *id = lieu_get(rk[k].r->l, LF_ID);
-        if (*id)
+        if (*id && (!rk[k].r->authoritative || others == 0))
             ids[m++] = id;
     }
     qsort(ids, m, sizeof *ids, cmp_str);
@@ -1097,7 +1102,7 @@ int dedup_merge(const struct dedup_rec *const *members, size_t n, struct lieu *o
     }
     qsort(rk, n, sizeof *rk, cmp_ranked);
     for (size_t k = 0; k < n; k++) {
-        elig[k] = !rk[k].r->too_old;
+        elig[k] = !rk[k].r->too_old || rk[k].r->authoritative;
         nelig += (size_t)elig[k];
     }
     if (nelig == 0)
@@ -1113,6 +1118,10 @@ int dedup_merge(const struct dedup_rec *const *members, size_t n, struct lieu *o
                 goto oom;
         } else if (f == LF_LONGITUDE) {
             /* done with LF_LATITUDE */
+        } else if (is_union_field(f) && rk[0].r->authoritative && *lieu_get(rk[0].r->l, f)) {
+            if (set_copy(out, f, lieu_get(rk[0].r->l, f)) < 0)
+                goto oom;
+            prov[f] = rk[0].idx;
         } else if (is_union_field(f)) {
             if (merge_union(rk, elig, n, f, out, &prov[f]) < 0)
                 goto oom;

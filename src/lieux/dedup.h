@@ -60,6 +60,8 @@ struct dedup_rec {
     long key;            /* caller's id, never read */
     int too_old;         /* 1 when date_maj is older than DEDUP_TOO_OLD_DAYS,
                             see dedup_too_old() */
+    int authoritative;   /* 1 for a place's own structure's edit made in
+                            Passerelle (source "passerelle"): see dedup_merge() */
 };
 
 /* A manual decision about two records, by index in the records array. */
@@ -173,6 +175,12 @@ int dedup_too_old(const char *date_maj, long long now);
  *  - id: the members' ids sorted (strcmp), each stripped of a
  *    "-mediation-numerique" suffix, joined with "__". With n == 1 the
  *    result is a plain copy of the member (id unchanged).
+ *  - an authoritative member (a structure's edit of its own place) ranks
+ *    first whatever its date and is never too old; each field it sets,
+ *    lists included, is taken from it alone (no union), so that removing a
+ *    service in an edit removes it; fields it leaves empty follow the rules
+ *    above; it lends no id of its own to the merged id (its id is its
+ *    anchor's) unless it is alone.
  * provenance may be NULL; otherwise provenance[f] receives the index in
  * `members` of the member that gave field f, DEDUP_PROV_SEVERAL when the
  * value comes from several members (a union, the merged id), or

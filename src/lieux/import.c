@@ -177,17 +177,6 @@ static int check_horaires(struct importer *im)
     return 0;
 }
 
-static void row_hash(const struct lieu *l, char out[17])
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (int f = 0; f < LF__COUNT; f++) {
-        for (const char *s = lieu_get(l, (enum lieu_field)f); *s; s++)
-            h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-        h = (h ^ 0x1f) * 1099511628211ULL;
-    }
-    snprintf(out, 17, "%016llx", (unsigned long long)h);
-}
-
 /* Import one mapped row. Returns 0 or -1 (fatal). */
 static int import_row(struct importer *im, const struct mapping_row *row, long rowno, long line)
 {
@@ -231,7 +220,7 @@ static int import_row(struct importer *im, const struct mapping_row *row, long r
         return 0;
     }
     char hash[17];
-    row_hash(&im->l, hash);
+    lieu_hash(&im->l, hash);
     enum lieux_upsert_result res;
     const char *commune = im->communes
                               ? territoires_resolver_find(im->communes, im->l.f[LF_CODE_INSEE],
@@ -277,6 +266,11 @@ static int begin_rows(struct importer *im, const char *const *cols, size_t ncols
         if (dot && dot != st->source)
             *dot = 0;
     }
+    if (strcmp(st->source, LIEUX_EDIT_SOURCE) == 0) {
+        snprintf(im->err, im->errlen, "%s: the source name \"%s\" is reserved for the "
+                 "structures' own edits; choose another with --source", im->name, st->source);
+        return -1;
+    }
     if (im->o->log)
         fprintf(im->o->log, "import: %s: format %s, encodage %s, correspondance %s, source %s\n",
                 im->name, st->format, st->encoding, st->mapping, st->source);
@@ -285,7 +279,8 @@ static int begin_rows(struct importer *im, const char *const *cols, size_t ncols
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    if (lieux_writer_open(&im->w, im->d, st->source, im->name, st->format, st->encoding, now) < 0) {
+    const char *label = im->o->file_label ? im->o->file_label : im->name;
+    if (lieux_writer_open(&im->w, im->d, st->source, label, st->format, st->encoding, now) < 0) {
         snprintf(im->err, im->errlen, "%s", im->d->err);
         return -1;
     }
@@ -567,8 +562,10 @@ int lieux_import_buffer(struct db *d, const char *name, const char *data, size_t
     int rc = -1;
     /* A whole import is one transaction: give it room in memory so pages
      * are not spilled to the WAL and read back (the default is restored). */
-    db_exec(d, "PRAGMA cache_size=-262144");
-    if (db_begin(d) < 0) {
+    int own = sqlite3_get_autocommit(d->h);
+    if (own)
+        db_exec(d, "PRAGMA cache_size=-262144");
+    if (own && db_begin(d) < 0) {
         snprintf(err, errlen, "%s", d->err);
         goto out;
     }
@@ -578,16 +575,18 @@ int lieux_import_buffer(struct db *d, const char *name, const char *data, size_t
     if (lieux_writer_count_unresolved(&im.w, &st->unresolved) < 0 ||
         (st->unresolved && lieux_writer_each_unresolved(&im.w, resolve_row, &im) < 0) ||
         (st->unresolved && lieux_writer_count_unresolved(&im.w, &st->unresolved) < 0) ||
-        lieux_writer_retire_unseen(&im.w, &retired) < 0 ||
+        (!o->keep_unseen && lieux_writer_retire_unseen(&im.w, &retired) < 0) ||
         lieux_writer_close(&im.w, st->rows, st->imported, st->rejected, st->unchanged, retired) < 0)
         goto dberr;
     st->retired = retired;
+    if ((st->added || st->updated || st->retired) && lieux_mark_changed(d) < 0)
+        goto dberr;
     if (!o->no_publish) {
         struct publish_stats ps;
         if (lieux_publish(d, &ps) < 0)
             goto dberr;
     }
-    if (db_commit(d) < 0)
+    if (own && db_commit(d) < 0)
         goto dberr;
     rc = 0;
     goto out;
@@ -596,9 +595,11 @@ dberr:
         snprintf(err, errlen, "%s: database: %s", name, d->err);
 rollback:
     lieux_writer_discard(&im.w);
-    db_rollback(d);
+    if (own)
+        db_rollback(d);
 out:
-    db_exec(d, "PRAGMA cache_size=-32768");
+    if (own)
+        db_exec(d, "PRAGMA cache_size=-32768");
     if (im.bar_shown && rc < 0)
         fputc('\n', stderr);
     mapping_free(im.map);

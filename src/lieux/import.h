@@ -22,6 +22,9 @@ struct import_opts {
     int progress;         /* draw a progress bar on stderr (when it is a terminal) */
     int verbose;          /* also print every corrected or dropped value */
     int no_publish;       /* skip republication (bulk loads of several files) */
+    int keep_unseen;      /* do not retire the source's rows missing from this file
+                             (producers' API upserts) */
+    const char *file_label; /* what import_run.file records (default: the name) */
 };
 
 struct import_stats {
@@ -31,6 +34,13 @@ struct import_stats {
     long unresolved;      /* imported rows whose commune could not be found */
     char format[8], encoding[16], mapping[64], source[128];
 };
+
+/* When called inside an open transaction, the import runs in it (the
+ * caller commits or rolls back: the producers' API checks its
+ * preconditions and writes the journal in the same transaction); otherwise
+ * it opens and commits its own. The source name "passerelle" is reserved
+ * for the structures' own edits (publish.h, LIEUX_EDIT_SOURCE): an import
+ * under it is refused. */
 
 /* Import `path`. Returns 0 (even when rows were rejected), or -1 when the
  * file cannot be read or understood at all, or on a database error; err

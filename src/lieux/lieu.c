@@ -84,6 +84,7 @@
 #include "lieux/lieu.h"
 
 #include "base/buf.h"
+#include "base/jsonw.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -1926,4 +1927,34 @@ int lieu_normalize(struct lieu *l, struct lieu_issues *is)
     if (c.oom)
         return -1;
     return c.rejected ? 0 : 1;
+}
+
+char *lieu_to_json(const struct lieu *l)
+{
+    struct buf b = BUF_INIT;
+    struct jsonw w;
+    jsonw_init(&w, &b);
+    jsonw_object(&w);
+    for (int f = 0; f < LF__COUNT; f++) {
+        if (!l->f[f] || !*l->f[f])
+            continue;
+        jsonw_key(&w, fields[f].name);
+        if ((f == LF_LATITUDE || f == LF_LONGITUDE) && l->has_coords)
+            jsonw_double(&w, f == LF_LATITUDE ? l->lat : l->lon);
+        else
+            jsonw_string(&w, l->f[f]);
+    }
+    jsonw_end_object(&w);
+    return buf_take(&b);
+}
+
+void lieu_hash(const struct lieu *l, char out[17])
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (int f = 0; f < LF__COUNT; f++) {
+        for (const char *s = lieu_get(l, (enum lieu_field)f); *s; s++)
+            h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+        h = (h ^ 0x1f) * 1099511628211ULL;
+    }
+    snprintf(out, 17, "%016llx", (unsigned long long)h);
 }

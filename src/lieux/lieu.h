@@ -93,6 +93,16 @@ int lieu_normalize(struct lieu *l, struct lieu_issues *is);
  * bounding boxes? Returns 1 or 0. */
 int lieu_point_in_france(double lat, double lon);
 
+/* A 64-bit FNV-1a hash of the 32 fields, as 16 hex digits into out[17]:
+ * equal places have equal hashes (re-imports skip unchanged rows; the
+ * producers' API uses it as the ETag). Cannot fail. */
+void lieu_hash(const struct lieu *l, char out[17]);
+
+/* The place as a JSON object of its non-empty fields in the standard's
+ * form (lists as "|" text, as exported; latitude/longitude as numbers).
+ * Returns malloc'd text (free()) or NULL on OOM. */
+char *lieu_to_json(const struct lieu *l);
+
 /* Does the "|"-list `list` contain `value` exactly? Returns 1 or 0. */
 int lieu_list_has(const char *list, const char *value);
 

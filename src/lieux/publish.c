@@ -6,6 +6,7 @@
 #include "lieux/publish.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -346,7 +347,8 @@ static int publish_all(struct db *d, struct publish_stats *ps)
     long long now = (long long)time(NULL);
     for (size_t i = 0; i < ld.n; i++)
         recs[i] = (struct dedup_rec){&ld.l[i], ld.source[i], ld.commune[i], (long)i,
-                                     dedup_too_old(ld.l[i].f[LF_DATE_MAJ], now)};
+                                     dedup_too_old(ld.l[i].f[LF_DATE_MAJ], now),
+                                     strcmp(ld.source[i], LIEUX_EDIT_SOURCE) == 0};
     struct dedup_params p;
     dedup_params_init(&p);
     p.report_min = 70;
@@ -406,6 +408,11 @@ int lieux_publish(struct db *d, struct publish_stats *ps)
     if (own && db_begin(d) < 0)
         return -1;
     int rc = publish_all(d, ps);
+    if (rc == 0) {
+        char *v = db_meta_get(d, "lieux_version");
+        rc = db_meta_set(d, "lieux_version_publiee", v ? v : "0");
+        free(v);
+    }
     if (own) {
         if (rc == 0)
             rc = db_commit(d);
@@ -462,4 +469,44 @@ int lieux_decide(struct db *d, const char *a, const char *b, const char *decisio
     int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(d, "dedup_decision");
     sqlite3_finalize(st);
     return rc;
+}
+
+int lieux_mark_changed(struct db *d)
+{
+    char *v = db_meta_get(d, "lieux_version");
+    char next[32];
+    snprintf(next, sizeof next, "%lld", (v ? atoll(v) : 0) + 1);
+    free(v);
+    return db_meta_set(d, "lieux_version", next);
+}
+
+int lieux_published_up_to_date(struct db *d)
+{
+    char *v = db_meta_get(d, "lieux_version");
+    char *p = db_meta_get(d, "lieux_version_publiee");
+    int same = (v ? atoll(v) : 0) == (p ? atoll(p) : 0);
+    free(v);
+    free(p);
+    return same;
+}
+
+int lieux_publish_pending(struct db *d, struct publish_stats *st, int *done)
+{
+    *done = 0;
+    if (lieux_published_up_to_date(d))
+        return 0;
+    if (db_begin(d) < 0)
+        return -1;
+    /* Checked again under the write lock: another process may have
+     * published in between. */
+    if (lieux_published_up_to_date(d)) {
+        db_rollback(d);
+        return 0;
+    }
+    if (lieux_publish(d, st) < 0 || db_commit(d) < 0) {
+        db_rollback(d);
+        return -1;
+    }
+    *done = 1;
+    return 0;
 }

@@ -11,6 +11,10 @@
 
 #include "store/db.h"
 
+/* The source of the structures' own edits made in Passerelle's pages: its
+ * records are authoritative in merges (dedup.h). */
+#define LIEUX_EDIT_SOURCE "passerelle"
+
 struct publish_stats {
     long records;    /* source places considered (not retired) */
     long published;  /* places after merge */
@@ -22,6 +26,18 @@ struct publish_stats {
 };
 
 int lieux_publish(struct db *d, struct publish_stats *st);
+
+/* Publication is owed: the source records changed (an import, a
+ * producer's PUT or DELETE, a structure's edit) since the last
+ * lieux_publish(). Writers call lieux_mark_changed() in their
+ * transaction; the server's publisher thread calls lieux_publish_pending()
+ * every second, which republishes only when something changed. Counters
+ * live in meta (lieux_version, lieux_version_publiee). 0 or -1. */
+int lieux_mark_changed(struct db *d);
+/* *done = 1 when it republished. 0 or -1. */
+int lieux_publish_pending(struct db *d, struct publish_stats *st, int *done);
+/* Has every change been published? 1 yes, 0 no, -1. */
+int lieux_published_up_to_date(struct db *d);
 
 /* Record a coordinator's decision on a pair of source places, kept across
  * re-imports: decision "jamais" (never merge) or "toujours" (always

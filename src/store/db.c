@@ -114,6 +114,12 @@ void db_release(struct db *d, sqlite3_stmt *st)
     sqlite3_finalize(st);
 }
 
+void db_col_copy(sqlite3_stmt *st, int c, char *out, size_t n)
+{
+    const char *v = (const char *)sqlite3_column_text(st, c);
+    snprintf(out, n, "%s", v ? v : "");
+}
+
 int db_bind_text(sqlite3_stmt *st, int i, const char *s)
 {
     if (!s || !*s)

@@ -12,8 +12,9 @@
 #ifndef STORE_DB_H
 #define STORE_DB_H
 #include <sqlite3.h>
+#include <stddef.h>
 
-#define DB_STMT_CACHE 24
+#define DB_STMT_CACHE 64
 
 /* Slots for a domain's per-connection cache (e.g. the places' spatial
  * index), released by db_close() with their free function. */
@@ -62,6 +63,8 @@ int db_fail(struct db *d, const char *what);
 int db_meta_set(struct db *d, const char *key, const char *value);
 char *db_meta_get(struct db *d, const char *key);
 
+/* Copy text column c of the current row into out[n] ("" for NULL). */
+void db_col_copy(sqlite3_stmt *st, int c, char *out, size_t n);
 /* Bind a UTF-8 text, or NULL when s is NULL or empty. */
 int db_bind_text(sqlite3_stmt *st, int i, const char *s);
 

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "comptes/authz.h"
+#include "web/form.h"
 #include "web/html.h"
 #include "web/svgmap.h"
 
@@ -67,7 +69,31 @@ void page_begin(struct buf *b, const struct request *rq, const char *title)
         html_txt(b, nav[i].label);
         html_raw(b, "</a></li>\n");
     }
-    html_raw(b, "</ul></nav>\n</header>\n");
+    if (rq && rq->actor) {
+        html_raw(b, "<li><a href=\"/espace\"");
+        html_raw(b, rq->path && (strncmp(rq->path, "/espace", 7) == 0 ||
+                                 strncmp(rq->path, "/compte", 7) == 0)
+                        ? " aria-current=\"page\">" : ">");
+        html_raw(b, "Mon espace</a></li>\n");
+    } else {
+        html_raw(b, "<li><a href=\"/connexion\"");
+        html_raw(b, rq && rq->path && strncmp(rq->path, "/connexion", 10) == 0
+                        ? " aria-current=\"page\">" : ">");
+        html_raw(b, "Se connecter</a></li>\n");
+    }
+    html_raw(b, "</ul></nav>\n");
+    if (rq && rq->actor) {
+        char token[64] = "";
+        form_csrf_token(rq, token);
+        html_raw(b, "<form class=\"session\" method=\"post\" action=\"/deconnexion\">"
+                    "<p><span>Connecté·e : ");
+        html_txt(b, rq->actor->nom[0] ? rq->actor->nom : rq->actor->email);
+        html_raw(b, "</span> <input type=\"hidden\" name=\"csrf\" value=\"");
+        html_attr(b, token);
+        html_raw(b, "\"><button type=\"submit\" class=\"lien\">Se déconnecter</button></p>"
+                    "</form>\n");
+    }
+    html_raw(b, "</header>\n");
     if (is_demo(rq))
         html_raw(b, "<p class=\"demo\" role=\"note\"><strong>Données de démonstration :</strong> "
                     "ces lieux sont fictifs. Ils servent seulement à essayer le site : "
@@ -125,6 +151,80 @@ void page_db_error(const struct request *rq, struct response *rs)
             rq->path ? rq->path : "", rq->db ? rq->db->err : "");
     resp_html_error(rq, rs, 500, "Erreur interne",
                     "Le service a rencontré un problème. Réessayez dans quelques minutes.");
+}
+
+/* ---- signed-in pages ---- */
+
+int page_require_actor(const struct request *rq, struct response *rs)
+{
+    if (rq->actor && !rq->actor->via_token)
+        return 1;
+    if (strcmp(rq->method, "GET") == 0 || strcmp(rq->method, "HEAD") == 0) {
+        struct buf loc = BUF_INIT;
+        buf_puts(&loc, "/connexion?suivant=");
+        html_url_arg(&loc, rq->path);
+        resp_redirect(rs, loc.oom ? "/connexion" : loc.s);
+        buf_free(&loc);
+        return 0;
+    }
+    page_forbidden(rq, rs, "Votre session a pris fin. Connectez-vous, puis recommencez.");
+    return 0;
+}
+
+void page_forbidden(const struct request *rq, struct response *rs, const char *why)
+{
+    resp_html_error(rq, rs, 403, "Accès refusé", why);
+}
+
+int page_check_csrf(const struct request *rq, struct response *rs)
+{
+    if (form_csrf_ok(rq))
+        return 1;
+    resp_html_error(rq, rs, 403, "Formulaire expiré",
+                    "Ce formulaire n'est plus valable (il a été ouvert avant une connexion, "
+                    "ou depuis un autre site). Revenez en arrière, rechargez la page, puis "
+                    "envoyez-le à nouveau.");
+    return 0;
+}
+
+const char *page_safe_next(const char *next, const char *fallback)
+{
+    if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strlen(next) > 300)
+        return fallback;
+    for (const unsigned char *p = (const unsigned char *)next; *p; p++)
+        if (*p < 0x20 || *p == 0x7f || *p == '\\')
+            return fallback;
+    return next;
+}
+
+static const struct {
+    const char *code, *text;
+} notices[] = {
+    {"deconnecte", "Vous êtes déconnecté·e. À bientôt."},
+    {"connecte", "Vous êtes connecté·e."},
+    {"active", "Votre compte est activé. Bienvenue sur Passerelle."},
+    {"reinitialise", "Votre mot de passe est changé. Connectez-vous avec le nouveau."},
+    {"demande", "Si un compte existe pour cette adresse, un message vient de partir avec un "
+                "lien pour choisir un nouveau mot de passe. Le lien marche pendant une heure."},
+    {"mot_de_passe", "Votre mot de passe est changé. Vos autres sessions sont fermées."},
+    {"second_facteur", "La validation en deux étapes est activée."},
+    {"second_facteur_off", "La validation en deux étapes est désactivée."},
+    {"invite", "L'invitation est partie."},
+    {"enregistre", "C'est enregistré."},
+    {"desactive", "Le compte est désactivé : ses sessions et ses jetons sont fermés."},
+    {"reactive", "Le compte est réactivé."},
+    {"revoque", "Le jeton est révoqué : il ne marche plus."},
+};
+
+void page_notice(struct buf *b, const struct request *rq)
+{
+    const char *code = query_get(&rq->query, "fait");
+    for (size_t i = 0; code && i < sizeof notices / sizeof *notices; i++)
+        if (strcmp(code, notices[i].code) == 0) {
+            html_raw(b, "<p class=\"succes\" role=\"status\">");
+            html_txt(b, notices[i].text);
+            html_raw(b, "</p>\n");
+        }
 }
 
 /* ---- French formatting ---- */

@@ -35,6 +35,26 @@ void page_finish(struct response *rs);
  * goes to stderr, never to the visitor). */
 void page_db_error(const struct request *rq, struct response *rs);
 
+/* ---- signed-in pages ---- */
+
+/* For pages reserved to signed-in people: 1 when rq->actor is set;
+ * otherwise answers (a redirect to /connexion?suivant=PATH for a GET, a
+ * 403 page for other methods) and returns 0. */
+int page_require_actor(const struct request *rq, struct response *rs);
+/* The 403 page "Accès refusé", with `why` in plain French. */
+void page_forbidden(const struct request *rq, struct response *rs, const char *why);
+/* For POST handlers, first thing: 1 when the CSRF token is right;
+ * otherwise answers a 403 page ("the form has expired, reload it") and
+ * returns 0. */
+int page_check_csrf(const struct request *rq, struct response *rs);
+/* A local path safe to redirect to: starts with one '/', no scheme, no
+ * backslash or control character, at most 300 bytes. `fallback` when not. */
+const char *page_safe_next(const char *next, const char *fallback);
+/* A short notice (role="status") from a fixed set of codes given in the
+ * query parameter "fait" after a redirect (e.g. "fait=deconnecte"): the
+ * French text of known codes, nothing for others. */
+void page_notice(struct buf *b, const struct request *rq);
+
 /* ---- French formatting ---- */
 
 /* 12345 -> "12 345" (no-break space between groups). */

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lieux/ecriture.h"
 #include "lieux/horaires.h"
 #include "lieux/search.h"
 #include "territoires/territoires.h"
@@ -377,7 +378,14 @@ void page_lieu(const struct request *rq, struct response *rs)
     page_begin(b, rq, lieu_get(&h.l, LF_NOM));
     html_raw(b, "<article class=\"lieu\">\n<h1>");
     html_txt(b, lieu_get(&h.l, LF_NOM));
-    html_raw(b, "</h1>\n<p class=\"adresse\">");
+    html_raw(b, "</h1>\n");
+    page_notice(b, rq);
+    if (rq->actor && lieux_may_edit(rq->db, rq->actor, h.id) == 1) {
+        html_raw(b, "<p><a class=\"bouton\" href=\"/lieu/");
+        html_rawf(b, "%lld", h.id);
+        html_raw(b, "/modifier\">Modifier cette fiche</a></p>\n");
+    }
+    html_raw(b, "<p class=\"adresse\">");
     html_txt(b, lieu_get(&h.l, LF_ADRESSE));
     if (h.l.f[LF_COMPLEMENT_ADRESSE]) {
         html_raw(b, "<br>");

@@ -8,6 +8,7 @@
  *   GET /recherche              page_recherche    results with distance, open now
  *   GET /lieu/{id}              page_lieu         a place: hours in words, services,
  *                                                 access, contact, small map
+ *   GET|POST /lieu/{id}/modifier page_lieu_modifier its structure edits it (signed in)
  *   GET /territoire/{niv}/{code} page_territoire  a territory: figures, map, places
  *   GET /carte                  page_carte        national map of places by département
  *   GET /doublons               page_doublons     deduplication review (pairs, decisions)
@@ -21,6 +22,7 @@
 void page_accueil(const struct request *rq, struct response *rs);
 void page_recherche(const struct request *rq, struct response *rs);
 void page_lieu(const struct request *rq, struct response *rs);
+void page_lieu_modifier(const struct request *rq, struct response *rs);
 void page_territoire(const struct request *rq, struct response *rs);
 void page_carte(const struct request *rq, struct response *rs);
 void page_doublons(const struct request *rq, struct response *rs);

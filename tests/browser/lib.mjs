@@ -100,11 +100,38 @@ export function fixtureDb(db) {
     [(r.stderr || '').slice(-500)]);
 }
 
+// Run build/passerelle synchronously with `input` on stdin (passwords).
+// Returns {code, stdout, stderr}.
+export function cliSync(args, input = '') {
+  const r = spawnSync(BIN, args, { cwd: ROOT, input, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout || '', stderr: r.stderr || '' };
+}
+
+export const TEST_PASSWORD = 'mot de passe de test 123'; // as tests/http/harness.py
+
+// An active account with one grant ("mediateur:structure:1"...); returns its id.
+export function makeAccount(db, email, role, extra = []) {
+  const r = cliSync(['--db', db, 'comptes', 'inviter', email, '--role', role, '--mot-de-passe-stdin', ...extra],
+    TEST_PASSWORD + '\n');
+  const m = /compte=(\d+)/.exec(r.stdout);
+  if (r.code !== 0 || !m) throw new Error(`makeAccount ${email}: ${r.stderr}`);
+  return Number(m[1]);
+}
+
+// Sign a page in through the real form (keyboard-free: fill and submit).
+export async function signIn(page, base, email, password = TEST_PASSWORD) {
+  await page.goto(`${base}/connexion`);
+  await page.fill('#email', email);
+  await page.fill('#mot_de_passe', password);
+  await Promise.all([page.waitForNavigation(), page.click('form[action="/connexion"] button[type="submit"]')]);
+  return !new URL(page.url()).pathname.startsWith('/connexion');
+}
+
 export async function startServer(db, env = {}) {
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
     let log = '';
-    server = spawn(BIN, ['--db', db, 'serve', '--port', String(port)],
+    server = spawn(BIN, ['--db', db, 'serve', '--port', String(port), '--rate', '0'],
       { cwd: ROOT, env: { ...process.env, PASSERELLE_NOW: String(NOW), ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
     server.stderr.on('data', (d) => { log += d; if (log.length > 20000) log = log.slice(-10000); });
     server.on('error', (e) => { log += String(e); });

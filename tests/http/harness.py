@@ -92,6 +92,47 @@ def fixture_db(dest):
     return dest
 
 
+TEST_PASSWORD = "mot de passe de test 123"
+
+
+def make_account(db, email, role, password=TEST_PASSWORD, nom=None, profil=None):
+    """An active account with one grant ROLE:PORTEE:CODE (e.g.
+    "mediateur:structure:1") and a password; returns its id."""
+    args = ["comptes", "inviter", email, "--role", role, "--mot-de-passe-stdin"]
+    if nom:
+        args += ["--nom", nom]
+    if profil:
+        args += ["--profil", profil]
+    r = cli(db, *args, input=password + "\n")
+    m = re.search(r"compte=(\d+)", r.stdout)
+    if r.returncode != 0 or not m:
+        raise RuntimeError("make_account %s %s: %s" % (email, role, r.stderr))
+    return int(m.group(1))
+
+
+def make_structure(db, nom, commune, courriel=None):
+    """A structure in commune (INSEE code); returns its id."""
+    args = ["structures", "creer", "--nom", nom, "--commune", commune]
+    if courriel:
+        args += ["--courriel", courriel]
+    r = cli(db, *args)
+    m = re.search(r"structure=(\d+)", r.stdout)
+    if r.returncode != 0 or not m:
+        raise RuntimeError("make_structure: " + r.stderr)
+    return int(m.group(1))
+
+
+def totp_now(secret_b32, at=None):
+    """The current RFC 6238 code of a base32 secret (HMAC-SHA-1, 6 digits).
+    The server runs with PASSERELLE_NOW fixed: codes are computed for NOW."""
+    import base64, hashlib, hmac, struct
+    key = base64.b32decode(secret_b32.replace(" ", "") + "=" * (-len(secret_b32.replace(" ", "")) % 8))
+    counter = int((NOW if at is None else at) // 30)
+    mac = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    off = mac[-1] & 15
+    return "%06d" % ((struct.unpack(">I", mac[off:off + 4])[0] & 0x7fffffff) % 1000000)
+
+
 def free_port():
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
@@ -170,6 +211,20 @@ class Client:
         h.update(headers or {})
         return self.request("POST", path, urllib.parse.urlencode(fields), h, follow=follow)
 
+    def login(self, email, password, totp_secret=None):
+        """Sign in through the real form (and the second factor when
+        totp_secret, base32, is given). Returns True when signed in."""
+        r = self.post_form("/connexion", {"email": email, "mot_de_passe": password}, csrf_from="/connexion")
+        if r.status != 303:
+            return False
+        if (r.header("Location") or "").startswith("/connexion/code"):
+            if not totp_secret:
+                return False
+            r = self.post_form("/connexion/code", {"code": totp_now(totp_secret)}, csrf_from="/connexion/code")
+            if r.status != 303:
+                return False
+        return "pl_session" in self.cookies
+
     def csrf(self, page):
         r = self.get(page)
         m = re.search(r'name="csrf" value="([^"]*)"', r.text)
@@ -177,12 +232,17 @@ class Client:
 
 
 class Server:
-    """build/passerelle serve on a free port, with a fixed clock."""
+    """build/passerelle serve on a free port, with a fixed clock. The rate
+    limit per address is off (--rate 0: every test client is 127.0.0.1)
+    unless args set --rate."""
 
     def __init__(self, db, env=None, args=()):
+        if "--rate" not in args:
+            args = ("--rate", "0", *args)
         self.db = db
         self.port = free_port()
-        e = dict(os.environ, PASSERELLE_NOW=str(NOW), **(env or {}))
+        e = dict(os.environ, PASSERELLE_NOW=str(NOW))
+        e.update(env or {})
         # stderr to a file: a pipe nobody reads would block a chatty server
         self.log = tempfile.TemporaryFile(mode="w+")
         self.p = subprocess.Popen([BIN, "--db", db, "serve", "--port", str(self.port), *args], cwd=ROOT,

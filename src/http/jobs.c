@@ -1,0 +1,129 @@
+/* jobs.c - the server's background jobs (see jobs.h). */
+#include "http/jobs.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "comptes/smtp.h"
+#include "lieux/publish.h"
+#include "store/db.h"
+
+struct job {
+    const char *name;
+    int period;
+    int (*run)(struct db *d, const struct jobs_config *cfg, time_t now);
+};
+
+static int job_publier(struct db *d, const struct jobs_config *cfg, time_t now)
+{
+    (void)cfg;
+    (void)now;
+    struct publish_stats ps;
+    int done;
+    if (lieux_publish_pending(d, &ps, &done) < 0)
+        return -1;
+    if (done)
+        fprintf(stderr, "publication : %ld lieux publiés (%.2f s)\n", ps.published, ps.seconds);
+    return 0;
+}
+
+/* Without a relay, queued mail is announced once in the log (recipient
+ * and subject only: the body may hold a single-use link). */
+static int job_mails(struct db *d, const struct jobs_config *cfg, time_t now)
+{
+    if (!cfg->smtp) {
+        sqlite3_stmt *st = db_prepare(d, "SELECT id, destinataire, sujet FROM mail_sortant "
+                                         "WHERE envoye_at IS NULL AND tentatives = 0");
+        if (!st)
+            return -1;
+        while (sqlite3_step(st) == SQLITE_ROW)
+            fprintf(stderr, "mail %lld à %s (« %s ») gardé dans la boîte d'envoi : pas de "
+                            "serveur SMTP (serve --smtp) ; voir `passerelle comptes mails`\n",
+                    sqlite3_column_int64(st, 0), sqlite3_column_text(st, 1),
+                    sqlite3_column_text(st, 2));
+        sqlite3_finalize(st);
+        /* tentatives = -1 marks "announced", so each mail is logged once. */
+        return db_exec(d, "UPDATE mail_sortant SET tentatives = -1 WHERE envoye_at IS NULL "
+                          "AND tentatives = 0");
+    }
+    int sent, failed;
+    if (smtp_deliver_outbox(d, cfg->smtp, cfg->mail_from ? cfg->mail_from : "passerelle@localhost",
+                            20, now, &sent, &failed) < 0)
+        return -1;
+    if (sent || failed)
+        fprintf(stderr, "mails : %d envoyés, %d en échec\n", sent, failed);
+    return 0;
+}
+
+static const struct job table[] = {
+    {"publier", 1, job_publier},
+    {"mails", 2, job_mails},
+};
+#define NJOBS (sizeof table / sizeof *table)
+
+static void *loop(void *arg)
+{
+    struct jobs *j = arg;
+    struct db d;
+    if (db_open(&d, j->cfg.db_path, 0) < 0) {
+        fprintf(stderr, "jobs: database %s: %s\n", j->cfg.db_path, d.err);
+        return NULL;
+    }
+    time_t last[NJOBS] = {0};
+    pthread_mutex_lock(&j->mu);
+    while (!j->stop) {
+        pthread_mutex_unlock(&j->mu);
+        time_t now = time(NULL);
+        for (size_t i = 0; i < NJOBS; i++) {
+            if (now - last[i] < table[i].period)
+                continue;
+            last[i] = now;
+            if (table[i].run(&d, &j->cfg, j->cfg.fixed_now ? j->cfg.fixed_now : now) < 0)
+                fprintf(stderr, "tâche %s : %s\n", table[i].name, d.err);
+        }
+        pthread_mutex_lock(&j->mu);
+        if (j->stop)
+            break;
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += 500 * 1000 * 1000;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&j->cv, &j->mu, &until);
+    }
+    pthread_mutex_unlock(&j->mu);
+    db_close(&d);
+    return NULL;
+}
+
+int jobs_start(struct jobs *j, const struct jobs_config *cfg)
+{
+    memset(j, 0, sizeof *j);
+    j->cfg = *cfg;
+    pthread_mutex_init(&j->mu, NULL);
+    pthread_cond_init(&j->cv, NULL);
+    int e = pthread_create(&j->thread, NULL, loop, j);
+    if (e) {
+        fprintf(stderr, "serve: background jobs: %s\n", strerror(e));
+        return -1;
+    }
+    j->started = 1;
+    return 0;
+}
+
+void jobs_stop(struct jobs *j)
+{
+    if (!j->started)
+        return;
+    pthread_mutex_lock(&j->mu);
+    j->stop = 1;
+    pthread_cond_signal(&j->cv);
+    pthread_mutex_unlock(&j->mu);
+    pthread_join(j->thread, NULL);
+    pthread_mutex_destroy(&j->mu);
+    pthread_cond_destroy(&j->cv);
+    j->started = 0;
+}
