@@ -224,7 +224,7 @@ static int lire_territoires(struct db *d, struct modele *m, char *err, size_t er
     for (size_t i = m->debut[NV_EPCI]; i < m->fin[NV_COMMUNE]; i++) {
         int k = trouver(m, NV_DEPARTEMENT, m->t[i].parent);
         if (k >= 0)
-            snprintf(m->t[i].zone, sizeof m->t[i].zone, "%s", m->t[k].zone);
+            memcpy(m->t[i].zone, m->t[k].zone, sizeof m->t[i].zone);
     }
     m->nc = m->fin[NV_COMMUNE] - m->debut[NV_COMMUNE];
     m->c = calloc(m->nc ? m->nc : 1, sizeof *m->c);
@@ -856,7 +856,7 @@ static int empreinte(struct db *d, char *out, size_t n)
     sqlite3_stmt *st = db_prepare(
         d, "SELECT (SELECT count(*) || ':' || total(pid) || ':' || total(lat) || ':' || "
            "total(lon) FROM lieu WHERE prive = 0), (SELECT coalesce(max(cree_le), '') || ':' || "
-           "count(*) FROM ifn_variante), (SELECT coalesce(value, '') FROM meta WHERE key = "
+           "count(*) || ':' || (SELECT coalesce(max(id), 0) FROM ifn_import) FROM ifn_variante), (SELECT coalesce(value, '') FROM meta WHERE key = "
            "'territoires.imported_at'), (SELECT coalesce(value, '') FROM meta WHERE key = "
            "'ifn.variante')");
     if (!st)

@@ -19,8 +19,9 @@
 
 #define NBSP "\xc2\xa0"
 #define TABLE_MAX 40          /* rows of a map's table on the page (all in the CSV) */
-#define TABLE_LEGER 15        /* ... when the page is drawn light */
-#define PAGE_CORPS_MAX (34 * 1024) /* the dashboard in a page: frame and stylesheet add ~11 KB */
+#define TABLE_LEGER 10        /* ... when the page is drawn light */
+#define PRIO_LEGER 5          /* priority communes on the light page */
+#define PAGE_CORPS_MAX (32 * 1024) /* the dashboard in a page: frame and stylesheet add ~11 KB */
 
 /* How sections are drawn: the page, the printed report, or the page
  * drawn again lighter (coarser map, shorter tables) when it came out over
@@ -1005,7 +1006,8 @@ static void s_prioritaires(struct buf *b, const struct request *rq, const struct
         buf_free(&pre);
         return;
     }
-    int lim = imp == MODE_RAPPORT ? TABLEAU_PRIO_RAPPORT : TABLEAU_PRIO_PAGE;
+    int lim = imp == MODE_RAPPORT ? TABLEAU_PRIO_RAPPORT : imp == MODE_LEGER ? PRIO_LEGER
+                                                                         : TABLEAU_PRIO_PAGE;
     int n = t->nprio < lim ? t->nprio : lim;
     html_raw(b, "<div class=\"defile\"><table>\n<caption>");
     page_count(b, t->prio_total, "commune prioritaire", "communes prioritaires");
