@@ -308,7 +308,7 @@ static void test_graphes(void)
                                   {"Pauvreté <b>", 3, "3,0", NAN, NULL},
                                   {"Âge", NAN, "", 4, "4,0"}};
     CHECK(svgchart_barres(&b, "g1", "Sous-indices", v, 3, 10, "France") == 0);
-    CHECK(strstr(b.s, "role=\"img\"") && strstr(b.s, "aria-labelledby=\"g1-t g1-d\""));
+    CHECK(strstr(b.s, "role=\"img\"") && strstr(b.s, "aria-labelledby=\"g1-t\" aria-describedby=\"g1-d\""));
     CHECK(compter(b.s, "<rect class=\"barre\"") == 2);
     CHECK(compter(b.s, "class=\"repere\"") == 3); /* two marks and the legend */
     CHECK(strstr(b.s, "Pauvreté &lt;b&gt;") && !strstr(b.s, "<b>"));

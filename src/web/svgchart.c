@@ -18,7 +18,7 @@ static void debut(struct buf *out, const char *id, const char *titre, int h)
     html_raw(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"graphe\" role=\"img\" viewBox=\"0 0 ");
     html_rawf(out, "%d %d\" aria-labelledby=\"", LARGEUR, h);
     html_attr(out, id);
-    html_raw(out, "-t ");
+    html_raw(out, "-t\" aria-describedby=\"");
     html_attr(out, id);
     html_raw(out, "-d\"><title id=\"");
     html_attr(out, id);

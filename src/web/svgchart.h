@@ -3,8 +3,8 @@
  * e.g. the national value) and vertical histograms (a count per class).
  *
  * Each chart is one <svg class="graphe" role="img"> whose accessible name
- * is its <title> and whose <desc> states every value in words, so that a
- * screen reader gets the whole figure; the visible labels and values are
+ * is its <title> and whose description (<desc>, aria-describedby) states
+ * every value in words, so that a screen reader gets the whole figure; the visible labels and values are
  * real <text> (not glyph paths). Like svgmap.h: no style attribute, no
  * <style> element, no script (strict CSP); the looks come from the
  * stylesheet (.graphe .barre, .graphe .repere, .graphe text). Pages also
