@@ -750,6 +750,14 @@ static int step(struct db *d, sqlite3_stmt *st, long *lignes)
     return rc == SQLITE_DONE ? 0 : db_fail(d, "indicators insert");
 }
 
+/* The weighted means of a territory's sums (plain means when no commune
+ * has a population). */
+static void moyennes(const struct acc *a, double v[IFN__AXES])
+{
+    for (int x = 0; x < IFN__AXES; x++)
+        v[x] = a->w[x] > 0 ? a->s[x] / a->w[x] : a->nu[x] ? a->su[x] / a->nu[x] : NAN;
+}
+
 static int ecrire_ifn(struct db *d, const struct modele *m, long *lignes)
 {
     sqlite3_stmt *st = db_prepare(d, "INSERT INTO ifn_territoire(variante, niveau, code, thd, "
@@ -765,8 +773,7 @@ static int ecrire_ifn(struct db *d, const struct modele *m, long *lignes)
             if (a->communes == 0)
                 continue;
             double v[IFN__AXES];
-            for (int x = 0; x < IFN__AXES; x++)
-                v[x] = a->w[x] > 0 ? a->s[x] / a->w[x] : a->nu[x] ? a->su[x] / a->nu[x] : NAN;
+            moyennes(a, v);
             sqlite3_bind_text(st, 2, nv_noms[m->t[i].nv], -1, SQLITE_STATIC);
             sqlite3_bind_text(st, 3, m->t[i].code, -1, SQLITE_STATIC);
             for (int x = 0; x < IFN__AXES; x++)
@@ -975,4 +982,86 @@ out:
         free(pts[k].v);
     modele_free(&m);
     return rc;
+}
+
+/* ---- pieces of the recomputation, for benchmarks ---- */
+
+long indic_distances(struct db *d, int cat, struct indic_distance **out, char *err, size_t errlen)
+{
+    struct modele m;
+    struct points pts[INDIC_NCAT];
+    memset(&m, 0, sizeof m);
+    memset(pts, 0, sizeof pts);
+    long n = -1;
+    *out = NULL;
+    if (cat < 0 || cat >= INDIC_NCAT) {
+        snprintf(err, errlen, "unknown category");
+        return -1;
+    }
+    if (lire_territoires(d, &m, err, errlen) < 0 || lire_lieux(d, &m, pts, err, errlen) < 0)
+        goto out;
+    for (int k = 0; k < INDIC_NCAT; k++)
+        if (k != cat)
+            pts[k].n = 0; /* only this category */
+    if (distances(&m, pts, err, errlen) < 0)
+        goto out;
+    *out = malloc((m.nc ? m.nc : 1) * sizeof **out);
+    if (!*out) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < m.nc; i++) {
+        const struct terr *t = &m.t[m.c[i].t];
+        snprintf((*out)[i].code, sizeof (*out)[i].code, "%s", t->code);
+        (*out)[i].km = m.c[i].km[cat];
+        (*out)[i].lieu = t->lieu[cat];
+    }
+    n = (long)m.nc;
+out:
+    for (int k = 0; k < INDIC_NCAT; k++)
+        free(pts[k].v);
+    modele_free(&m);
+    return n;
+}
+
+long indic_ifn_agreger(struct db *d, const char *variante, struct indic_ifn_agregat **out,
+                       char *err, size_t errlen)
+{
+    struct modele m;
+    memset(&m, 0, sizeof m);
+    long n = -1;
+    *out = NULL;
+    if (lire_territoires(d, &m, err, errlen) < 0)
+        goto out;
+    m.variantes = malloc(sizeof *m.variantes);
+    m.acc = calloc(m.nt ? m.nt : 1, sizeof *m.acc);
+    *out = malloc((m.nt ? m.nt : 1) * sizeof **out);
+    if (!m.variantes || !m.acc || !*out) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
+    snprintf(m.variantes[0], 64, "%s", variante);
+    m.nvar = 1;
+    if (agreger_ifn(d, &m, variante, err, errlen) < 0)
+        goto out;
+    n = 0;
+    for (size_t i = 0; i < m.nt; i++) {
+        const struct acc *a = &m.acc[i];
+        if (a->communes == 0)
+            continue;
+        struct indic_ifn_agregat *o = &(*out)[n++];
+        snprintf(o->niveau, sizeof o->niveau, "%s", nv_noms[m.t[i].nv]);
+        snprintf(o->code, sizeof o->code, "%s", m.t[i].code);
+        moyennes(a, o->v);
+        o->total = ifn_moyenne(o->v);
+        o->population = a->pop;
+        o->communes = a->communes;
+    }
+out:
+    if (n < 0) {
+        free(*out);
+        *out = NULL;
+    }
+    modele_free(&m);
+    return n;
 }

@@ -70,6 +70,33 @@ struct indic_stats {
 int indicateurs_recalculer(struct db *d, int contours, struct indic_stats *st, char *err,
                            size_t errlen);
 
+/* ---- pieces of the recomputation, for benchmarks (bench/indic_bench.c) ---- */
+
+struct indic_distance {
+    char code[6];
+    double km;             /* NAN: the commune has no point */
+    long long lieu;        /* the nearest place's id (0 when none) */
+};
+/* The distance from every commune's point to the nearest place of
+ * category `cat`, by the recomputation's own code (grid within 60 km,
+ * else every place), communes by code. *out is malloc'd (free()).
+ * Returns how many communes, or -1 with err. */
+long indic_distances(struct db *d, int cat, struct indic_distance **out, char *err, size_t errlen);
+
+struct indic_ifn_agregat {
+    char niveau[12];
+    char code[10];
+    double v[IFN__AXES];   /* NAN when missing */
+    double total;
+    long population, communes;
+};
+/* The IFN of variant `variante` aggregated to every territory (nation,
+ * régions, départements, EPCI, communes), by the recomputation's own code,
+ * without writing anything. *out is malloc'd (free()). Returns how many
+ * territories have a value, or -1 with err. */
+long indic_ifn_agreger(struct db *d, const char *variante, struct indic_ifn_agregat **out,
+                       char *err, size_t errlen);
+
 /* When the figures were computed ("" if never) into out[32], and whether
  * the places, territories or IFN changed since (stale = 1). Returns 0, -1. */
 int indicateurs_etat(struct db *d, char *calcule_le, size_t n, int *stale);
