@@ -489,6 +489,13 @@ static void fichier_ifn(const char *path)
     buf_puts(&f, "code,population,no_thd_coverage_rate,no_4g_coverage_rate,poverty_rate,"
                  "older_65_rate,nscol15p_rate\n");
     for (int i = 0; i < NCOM; i++) {
+        if (i == 2) {
+            /* commune 2 given by two IRIS of 100 and 300 inhabitants */
+            buf_printf(&f, "%s0101,100,2,2,2,2,\n%s0102,300,6,6,6,6,6\n", com[i].code, com[i].code);
+            for (int a = 0; a < IFN__AXES; a++)
+                com[i].v[a] = a == IFN__AXES - 1 ? 6 : (2 * 100 + 6 * 300) / 400.0;
+            continue;
+        }
         buf_printf(&f, "%s,%s", com[i].code, i == 0 ? "300" : "");
         for (int a = 0; a < IFN__AXES; a++) {
             com[i].v[a] = alea() % 9 == 0 ? NAN : 1 + (double)(alea() % 90) / 10;
@@ -653,8 +660,8 @@ static void test_recalcul(void)
     struct ifn_bilan b;
     FILE *rapport = tmpfile();
     CHECK(ifn_importer(&d, p, NULL, NULL, &b, rapport, err, sizeof err) == 0);
-    CHECK(b.lignes == NCOM + 3 && b.rejetees == 1 && b.communes == NCOM && b.references == 1);
-    CHECK(b.regroupees == 1 && b.ponderees == 1);
+    CHECK(b.lignes == NCOM + 4 && b.rejetees == 1 && b.communes == NCOM && b.references == 1);
+    CHECK(b.regroupees == 2 && b.ponderees == 2);
     char line[512] = "";
     rewind(rapport);
     CHECK(fgets(line, sizeof line, rapport) && strstr(line, "99999") &&

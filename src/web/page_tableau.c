@@ -123,12 +123,17 @@ static void document_rapport(struct buf *b, const struct request *rq, const stru
     page_end(b, rq);
 }
 
-static const struct embedded_file *feuille_de_style(void)
+/* A stylesheet built into the binary, as a file for the PDF; 0 or -1. */
+static int feuille(const char *nom, struct pdf_fichier *f)
 {
+    char path[64];
+    snprintf(path, sizeof path, "web/static/%s", nom);
     for (size_t i = 0; i < embedded_count; i++)
-        if (strcmp(embedded_files[i].name, "web/static/style.css") == 0)
-            return &embedded_files[i];
-    return NULL;
+        if (strcmp(embedded_files[i].name, path) == 0) {
+            *f = (struct pdf_fichier){nom, (const char *)embedded_files[i].data, embedded_files[i].len};
+            return 0;
+        }
+    return -1;
 }
 
 static void envoyer_pdf(const struct request *rq, struct response *rs, const struct tableau *t)
@@ -147,11 +152,11 @@ static void envoyer_pdf(const struct request *rq, struct response *rs, const str
         }
         struct buf html = BUF_INIT, pdf = BUF_INIT;
         document_rapport(&html, rq, t);
-        const struct embedded_file *css = feuille_de_style();
+        struct pdf_fichier css[2];
         char err[256] = "";
-        enum pdf_resultat r = html.oom || !css ? PDF_ECHEC
-                              : pdf_imprimer(html.s, html.len, (const char *)css->data, css->len,
-                                             &pdf, err, sizeof err);
+        int ok = !html.oom && feuille("style.css", &css[0]) == 0 && feuille("tableau.css", &css[1]) == 0;
+        enum pdf_resultat r = !ok ? PDF_ECHEC
+                              : pdf_imprimer(html.s, html.len, css, 2, &pdf, err, sizeof err);
         buf_free(&html);
         if (r == PDF_OCCUPE) {
             buf_free(&pdf);

@@ -127,25 +127,32 @@ static int lancer(const char *chromium, const char *dir, char *err, size_t errle
     return 0;
 }
 
-/* The document with its stylesheet link pointed at the local copy. */
-static char *relier_css(const char *html, size_t len, size_t *outlen)
+/* The document with its links to /static/NAME pointed at the local copies. */
+static char *relier_css(const char *html, size_t len, const struct pdf_fichier *f, size_t nf,
+                        size_t *outlen)
 {
-    static const char lien[] = "href=\"/static/style.css\"";
     struct buf b = BUF_INIT;
-    const char *p = memmem(html, len, lien, sizeof lien - 1);
-    if (p) {
-        buf_add(&b, html, (size_t)(p - html));
-        buf_puts(&b, "href=\"style.css\"");
-        buf_add(&b, p + sizeof lien - 1, len - (size_t)(p - html) - (sizeof lien - 1));
-    } else {
-        buf_add(&b, html, len);
+    buf_add(&b, html, len);
+    for (size_t i = 0; i < nf && !b.oom; i++) {
+        char lien[160], local[160];
+        snprintf(lien, sizeof lien, "href=\"/static/%s\"", f[i].nom);
+        snprintf(local, sizeof local, "href=\"%s\"", f[i].nom);
+        const char *p = b.s ? memmem(b.s, b.len, lien, strlen(lien)) : NULL;
+        if (!p)
+            continue;
+        struct buf c = BUF_INIT;
+        buf_add(&c, b.s, (size_t)(p - b.s));
+        buf_puts(&c, local);
+        buf_add(&c, p + strlen(lien), b.len - (size_t)(p - b.s) - strlen(lien));
+        buf_free(&b);
+        b = c;
     }
     *outlen = b.len;
     return buf_take(&b);
 }
 
-enum pdf_resultat pdf_imprimer(const char *html, size_t len, const char *css, size_t csslen,
-                               struct buf *out, char *err, size_t errlen)
+enum pdf_resultat pdf_imprimer(const char *html, size_t len, const struct pdf_fichier *f,
+                               size_t nf, struct buf *out, char *err, size_t errlen)
 {
     const char *chromium = pdf_chromium();
     if (!chromium)
@@ -169,13 +176,21 @@ enum pdf_resultat pdf_imprimer(const char *html, size_t len, const char *css, si
         goto out;
     }
     size_t hl;
-    char *doc = relier_css(html, len, &hl);
+    char *doc = relier_css(html, len, f, nf, &hl);
     char path[560];
     snprintf(path, sizeof path, "%s/rapport.html", dir);
     int w = doc ? ecrire(path, doc, hl) : -1;
     free(doc);
-    snprintf(path, sizeof path, "%s/style.css", dir);
-    if (w < 0 || ecrire(path, css, csslen) < 0) {
+    for (size_t i = 0; i < nf && w == 0; i++) {
+        /* plain file names only */
+        if (strchr(f[i].nom, '/') || f[i].nom[0] == '.') {
+            w = -1;
+            break;
+        }
+        snprintf(path, sizeof path, "%s/%s", dir, f[i].nom);
+        w = ecrire(path, f[i].data, f[i].len);
+    }
+    if (w < 0) {
         snprintf(err, errlen, "writing %s: %s", dir, strerror(errno));
         goto clean;
     }

@@ -506,7 +506,7 @@ static void titre_forme(struct buf *s, const struct indic_ligne *l, enum tableau
         }
     } else if (taux10k(l) >= 0) {
         page_rate_txt(s, taux10k(l), l->tous.lieux);
-        buf_puts(s, " lieu pour 10" NBSP "000 hab.");
+        buf_puts(s, " pour 10" NBSP "000 hab.");
     } else {
         page_count(s, l->tous.lieux, "lieu", "lieux");
     }
@@ -1120,7 +1120,9 @@ static const struct section sections[] = {
 
 static void entete(struct buf *b, const struct tableau *t, int imp)
 {
-    html_raw(b, "<nav class=\"ariane\" aria-label=\"Fil d'Ariane\">\n<ol>\n");
+    /* the dashboards' own rules, kept out of the stylesheet every page loads */
+    html_raw(b, "<link rel=\"stylesheet\" href=\"/static/tableau.css\">\n"
+                "<nav class=\"ariane\" aria-label=\"Fil d'Ariane\">\n<ol>\n");
     if (!est_nation(t))
         html_raw(b, "<li><a href=\"/tableau\">France</a></li>\n");
     for (int i = 0; i < t->ncrumbs; i++) {

@@ -87,8 +87,9 @@ void tableau_rapport(struct buf *b, const struct request *rq, const struct table
 int tableau_csv(struct buf *b, struct db *d, const struct tableau *t, const char *nom);
 
 /* The standalone SVG document of the communes of a région or département
- * (too many shapes for a page), styled by /static/style.css. Returns 1, 0
- * when the territory has no such map, -1. */
+ * (too many shapes for a page), styled by /static/style.css and
+ * /static/tableau.css. Returns 1, 0 when the territory has no such map (or
+ * no contours are loaded), -1. */
 int tableau_svg_communes(struct buf *b, struct db *d, const struct tableau *t,
                          enum tableau_carte carte);
 

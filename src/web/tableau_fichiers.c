@@ -253,7 +253,7 @@ int tableau_svg_communes(struct buf *b, struct db *d, const struct tableau *t,
     buf_puts(&titre, " : ");
     buf_puts(&titre, quoi[c]);
     struct svgmap *m = svgmap_new(1200, titre.s ? titre.s : "Communes", NULL);
-    int rc = m ? 1 : -1;
+    int rc = m ? 1 : -1, formes = 0;
     for (size_t i = 0; m && i < l.n; i++) {
         char *geo = indic_contour(d, "commune", l.v[i].code);
         if (!geo)
@@ -273,14 +273,17 @@ int tableau_svg_communes(struct buf *b, struct db *d, const struct tableau *t,
         tableau_href(&href, "commune", l.v[i].code);
         char css[8];
         snprintf(css, sizeof css, "%s%d", pre[c], classe(&l.v[i], c, &cls));
-        if (!s.oom && !href.oom)
-            svgmap_add_shape(m, geo, css, s.s, href.s, l.v[i].code);
+        if (!s.oom && !href.oom && svgmap_add_shape(m, geo, css, s.s, href.s, NULL) == 0)
+            formes++;
         free(geo);
     }
-    if (m) {
+    if (m && formes == 0)
+        rc = 0; /* no contours loaded */
+    if (m && formes > 0) {
         size_t start = b->len;
         html_raw(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                    "<?xml-stylesheet href=\"/static/style.css\" type=\"text/css\"?>\n");
+                    "<?xml-stylesheet href=\"/static/style.css\" type=\"text/css\"?>\n"
+                    "<?xml-stylesheet href=\"/static/tableau.css\" type=\"text/css\"?>\n");
         if (svgmap_render(m, b) < 0)
             rc = -1;
         else if (!b->oom)
