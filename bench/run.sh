@@ -2,7 +2,7 @@
 # run.sh - every side-by-side benchmark of bench/, one after the other, then
 # a summary table. Not part of the test suite: run by hand (or `make bench`).
 #
-#   bench/run.sh                 import, knn, http, dedup, indicateurs
+#   bench/run.sh                 import, knn, http, dedup, charge, indicateurs
 #   bench/run.sh knn http        only those
 # Each benchmark writes bench/out/NAME.txt (its table), NAME.tsv (every run)
 # and NAME.summary; this script adds bench/out/summary.txt. bench/out/ is
@@ -16,7 +16,7 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 need_bin
 cd "$ROOT"
-which=${*:-import knn http dedup indicateurs}
+which=${*:-import knn http dedup charge indicateurs}
 status=0
 : >"$OUT/run.log"
 for b in $which; do
@@ -44,7 +44,16 @@ for b in $which; do
     import | knn | http | indicateurs)
       if ! bash "bench/$b.sh"; then status=1; say "bench: $b FAILED"; fi
       ;;
-    *) say "bench: unknown benchmark $b (import, knn, http, dedup, indicateurs)"; status=1 ;;
+    charge)
+      if bash bench/charge.sh; then
+        awk '/^Requests\/sec:/ { r = $2 } /^ +99%/ { p = $2 } /^rss_kb highest/ { m = $0; sub(/.*\(/, "", m); sub(/\).*/, "", m) }
+             END { printf "charge\t60 s mixed reads + token writes, zero errors\t%s req/s\tp99 %s\t-\t-\tmemory %s\n", r, p, m }' \
+          "$OUT/charge.txt" >"$OUT/charge.summary"
+      else
+        status=1; say "bench: charge FAILED"
+      fi
+      ;;
+    *) say "bench: unknown benchmark $b (import, knn, http, dedup, charge, indicateurs)"; status=1 ;;
   esac
   echo "$b $(($(date +%s) - t0)) s" >>"$OUT/run.log"
 done

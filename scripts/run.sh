@@ -53,4 +53,9 @@ if [ -f "$SHARED/ifn/ifn-communes.csv" ]; then
   p ifn import tests/data/ifn-epci-publie.csv --sans-recalcul | tail -n 1
 fi
 p indicateurs recalculer
+if [ "$(p comptes liste | wc -l)" -le 1 ]; then
+  echo "run: aucun compte pour l'instant. Pour créer l'administrateur national :"
+  echo "       $bin --db $DB comptes creer-admin VOTRE@ADRESSE"
+  echo "     (le lien affiché permet de choisir le mot de passe ; voir docs/deploiement.md)"
+fi
 exec "$bin" --db "$DB" serve --port "$PORT"

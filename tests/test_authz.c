@@ -64,7 +64,6 @@ static struct pair resources(enum authz_action act)
     memset(&p, 0, sizeof p);
     switch (act) {
     case AZ_LIEU_API_WRITE:
-    case AZ_IMPORT_READ:
         p.in.source = "hub-a";
         p.out.source = "hub-b";
         break;
@@ -93,7 +92,6 @@ static const struct {
     {AZ_LIEU_EDIT, "11111100", "10000000"},
     {AZ_LIEU_API_WRITE, "10000001", "10000000"},
     {AZ_DEDUP_DECIDE, "11111000", "10000000"},
-    {AZ_IMPORT_READ, "11111001", "11111000"},
     {AZ_STRUCTURE_CREATE, "11111000", "10000000"},
     {AZ_STRUCTURE_EDIT, "11111100", "10000000"},
     {AZ_COMPTE_LIST, "11111100", "10000000"},

@@ -750,6 +750,49 @@ static void test_brute_force(void)
         release(&l[i]);
 }
 
+/* A structure's own edit (authoritative) wins: ranked first whatever its
+ * date, its lists replace the others' (a removed service stays removed),
+ * its empty fields let the others' values through, and it lends no id. */
+static void test_authoritative_edit(void)
+{
+    struct lieu a, b, e;
+    mk(&a, "fs-1", "France services Foix", "1 rue A", NULL, 1, 42.96, 1.60);
+    mk(&b, "cnfs-9", "Espace numérique Foix", "1 rue A", NULL, 1, 42.96, 1.60);
+    mk(&e, "france-services:fs-1", "Maison France services de Foix", "1 rue A", NULL, 0, 0, 0);
+    set(&a, LF_DATE_MAJ, "2026-11-30");
+    set(&b, LF_DATE_MAJ, "2026-11-29");
+    set(&e, LF_DATE_MAJ, "2026-01-01"); /* older than both: still wins */
+    set(&a, LF_SERVICES, "Aide aux démarches administratives|Accès internet et matériel informatique");
+    set(&b, LF_SERVICES, "Loisirs et créations numériques");
+    set(&e, LF_SERVICES, "Aide aux démarches administratives");
+    set(&a, LF_TELEPHONE, "+33561000000");
+    set(&e, LF_TELEPHONE, "+33561999999");
+    set(&b, LF_COURRIELS, "contact@foix.fr");
+    struct dedup_rec ra = rec(&a, "france-services", "09122"), rb = rec(&b, "cnfs", "09122"),
+                     re = rec(&e, "passerelle", "09122");
+    re.authoritative = 1;
+    const struct dedup_rec *m[] = {&ra, &rb, &re};
+    struct lieu out = {0};
+    int prov[LF__COUNT];
+    CHECK(dedup_merge(m, 3, &out, prov) == 0);
+    CHECK_STR(out.f[LF_NOM], "Maison France services de Foix");
+    CHECK_STR(out.f[LF_SERVICES], "Aide aux démarches administratives");
+    CHECK_STR(out.f[LF_TELEPHONE], "+33561999999");
+    CHECK_STR(out.f[LF_COURRIELS], "contact@foix.fr"); /* the edit left it empty */
+    CHECK(prov[LF_SERVICES] == 2 && prov[LF_COURRIELS] == 1);
+    CHECK_STR(out.f[LF_ID], "cnfs-9__fs-1");        /* no id of the edit's own */
+    CHECK(out.has_coords && out.lat == 42.96);      /* coordinates from the others */
+    release(&out);
+    /* alone (its anchor retired), it is published under its own key */
+    const struct dedup_rec *alone[] = {&re};
+    CHECK(dedup_merge(alone, 1, &out, NULL) == 0);
+    CHECK_STR(out.f[LF_ID], "france-services:fs-1");
+    release(&out);
+    release(&a);
+    release(&b);
+    release(&e);
+}
+
 int main(void)
 {
     RUN(test_ratio);
@@ -764,6 +807,7 @@ int main(void)
     RUN(test_too_old);
     RUN(test_merge);
     RUN(test_merged_id);
+    RUN(test_authoritative_edit);
     RUN(test_brute_force);
     return CHECK_DONE();
 }

@@ -221,6 +221,21 @@ static void test_helpers(void)
     page_date(&b, "<hier>");
     CHECK_STR(b.s, "&lt;hier&gt;");
     buf_reset(&b);
+    page_datetime(&b, "2026-11-24T09:30:00Z"); /* winter: UTC+1 */
+    CHECK_STR(b.s, "24 novembre 2026 à 10" NBSP "h" NBSP "30");
+    buf_reset(&b);
+    page_datetime(&b, "2026-07-01T22:05:00Z"); /* summer: UTC+2, the next day */
+    CHECK_STR(b.s, "2 juillet 2026 à 0" NBSP "h" NBSP "05");
+    buf_reset(&b);
+    page_datetime(&b, "2026-03-29T00:59:59Z"); /* the last second of winter time */
+    CHECK_STR(b.s, "29 mars 2026 à 1" NBSP "h" NBSP "59");
+    buf_reset(&b);
+    page_datetime(&b, "2026-03-29T01:00:00Z"); /* summer time starts: 03:00 */
+    CHECK_STR(b.s, "29 mars 2026 à 3" NBSP "h" NBSP "00");
+    buf_reset(&b);
+    page_datetime(&b, "<b>pas une date</b>");
+    CHECK_STR(b.s, "&lt;b&gt;pas une date&lt;/b&gt;");
+    buf_reset(&b);
     page_km(&b, 1.234);
     CHECK_STR(b.s, "1,2" NBSP "km");
     buf_reset(&b);

@@ -19,6 +19,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 /* Length of the valid UTF-8 sequence at s[0..n), n > 0; 0 when invalid. */
@@ -357,4 +358,44 @@ void text_iso_time(time_t t, char out[24])
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
+static long days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* 01:00 UTC on the last Sunday of a 31-day month (EU summer time switch). */
+static time_t eu_switch(int year, int month)
+{
+    long last = days_from_civil(year, month, 31);
+    long wday = (last + 4) % 7; /* 1970-01-01 was a Thursday (4) */
+    if (wday < 0)
+        wday += 7;
+    return (time_t)((last - wday) * 86400L + 3600);
+}
+
+int text_paris_utc_offset(time_t t)
+{
+    struct tm u;
+    gmtime_r(&t, &u);
+    int year = u.tm_year + 1900;
+    return t >= eu_switch(year, 3) && t < eu_switch(year, 10) ? 120 : 60;
+}
+
+int text_parse_iso_time(const char *s, time_t *t)
+{
+    int y, mo, d, h, mi, se;
+    char z;
+    if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &se, &z) != 7 || z != 'Z' ||
+        mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
+        return -1;
+    *t = (time_t)(days_from_civil(y, mo, d) * 86400L + h * 3600L + mi * 60L + se);
+    return 0;
 }

@@ -38,5 +38,11 @@ size_t text_utf8_len(const char *s);
 /* UTC time as ISO 8601 "2026-11-24T09:30:00Z" into out[24]. Cannot fail. */
 #include <time.h>
 void text_iso_time(time_t t, char out[24]);
+/* Parse "YYYY-MM-DDTHH:MM:SSZ" (UTC) into *t. 0, or -1 when malformed. */
+int text_parse_iso_time(const char *s, time_t *t);
+/* Offset of metropolitan France's legal time from UTC at t, in minutes: 120
+ * from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last
+ * Sunday of October (the EU rule), else 60. Cannot fail. */
+int text_paris_utc_offset(time_t t);
 
 #endif

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "journal/journal.h"
 #include "lieux/export.h"
 #include "lieux/import.h"
 #include "lieux/lieu.h"
@@ -17,6 +18,15 @@
 #include "lieux/reports.h"
 #include "lieux/search.h"
 #include "territoires/territoires.h"
+
+/* Journal a write made from the command line (after it committed). */
+static void journal_cli(struct db *d, const char *action, const char *objet, const char *id,
+                        const char *apres)
+{
+    struct journal_write w = {.action = action, .objet = objet, .objet_id = id, .apres = apres};
+    if (journal_record(d, NULL, cli_user(), NULL, time(NULL), &w) < 0)
+        fprintf(stderr, "journal : %s\n", d->err);
+}
 
 static int cmd_import(struct db *d, int argc, char **argv)
 {
@@ -54,6 +64,12 @@ static int cmd_import(struct db *d, int argc, char **argv)
             st.rows, st.added, st.updated, st.unchanged, st.retired, st.fixed, st.dropped,
             st.unresolved, st.run_id);
     fprintf(stdout, "imported=%ld rejected=%ld\n", st.imported, st.rejected);
+    char apres[400];
+    snprintf(apres, sizeof apres,
+             "{\"import\":%ld,\"lignes\":%ld,\"importees\":%ld,\"rejetees\":%ld,"
+             "\"nouvelles\":%ld,\"modifiees\":%ld,\"retirees\":%ld}",
+             st.run_id, st.rows, st.imported, st.rejected, st.added, st.updated, st.retired);
+    journal_cli(d, "lieu.import", "source", st.source, apres);
     return 0;
 }
 
@@ -258,9 +274,15 @@ static int cmd_dedup(struct db *d, int argc, char **argv)
             return 2;
         }
     }
-    if (decision && lieux_decide(d, a, b, decision, getenv("USER"), motif) < 0) {
+    if (decision && (lieux_decide(d, a, b, decision, cli_user(), motif) < 0 ||
+                     lieux_mark_changed(d) < 0)) {
         fprintf(stderr, "lieux dedup: %s\n", d->err);
         return 1;
+    }
+    if (decision) {
+        char apres[600];
+        snprintf(apres, sizeof apres, "{\"decision\":\"%s\"}", decision);
+        journal_cli(d, "lieu.decision_doublon", "lieu", a, apres);
     }
     struct publish_stats ps;
     if (lieux_publish(d, &ps) < 0) {
@@ -299,6 +321,7 @@ static int cmd_retire(struct db *d, int argc, char **argv)
         return 1;
     }
     printf("retired=%ld\n", n);
+    journal_cli(d, "lieu.retirer_source", "source", argv[0], NULL);
     return 0;
 }
 
@@ -312,6 +335,7 @@ static int cmd_demo(struct db *d, int argc, char **argv)
         fprintf(stderr, "lieux demo: %s\n", d->err);
         return 1;
     }
+    journal_cli(d, "lieu.demo", "registre", argv[0], NULL);
     return 0;
 }
 

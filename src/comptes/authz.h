@@ -88,7 +88,6 @@ enum authz_action {
     AZ_LIEU_EDIT,            /* edit a place in pages (structure's places) */
     AZ_LIEU_API_WRITE,       /* PUT/DELETE a place of a source through the API */
     AZ_DEDUP_DECIDE,         /* never/always merge a pair of places */
-    AZ_IMPORT_READ,          /* import reports */
     /* structures and accounts */
     AZ_STRUCTURE_CREATE,
     AZ_STRUCTURE_EDIT,       /* its name, contact, places */

@@ -149,38 +149,38 @@ static int load_grants(struct db *d, long long id, struct grant *v, int max)
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? n : db_fail(d, "load grants");
 }
 
+/* Run an INSERT/DELETE on compte_role bound to (id, role, portee, code). */
+static int grant_exec(struct db *d, const char *sql, long long id, const struct grant *g,
+                      const char *what)
+{
+    sqlite3_stmt *st = db_prepare_cached(d, sql);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, role_nom(g->role), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, portee_nom(g->portee), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, g->code, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    db_release(d, st);
+    return rc == SQLITE_DONE ? 0 : db_fail(d, what);
+}
+
 int comptes_grant_add(struct db *d, long long id, const struct grant *g)
 {
     if (!comptes_grant_valid(g)) {
         snprintf(d->err, sizeof d->err, "invalid grant");
         return -1;
     }
-    sqlite3_stmt *st = db_prepare_cached(
-        d, "INSERT OR IGNORE INTO compte_role (compte_id, role, portee, code) VALUES (?1, ?2, ?3, ?4)");
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_text(st, 2, role_nom(g->role), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, portee_nom(g->portee), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, g->code, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(st);
-    db_release(d, st);
-    return rc == SQLITE_DONE ? 0 : db_fail(d, "grant add");
+    return grant_exec(d, "INSERT OR IGNORE INTO compte_role (compte_id, role, portee, code) "
+                         "VALUES (?1, ?2, ?3, ?4)",
+                      id, g, "grant add");
 }
 
 int comptes_grant_remove(struct db *d, long long id, const struct grant *g)
 {
-    sqlite3_stmt *st = db_prepare_cached(
-        d, "DELETE FROM compte_role WHERE compte_id = ?1 AND role = ?2 AND portee = ?3 AND code = ?4");
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_text(st, 2, role_nom(g->role), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, portee_nom(g->portee), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, g->code, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(st);
-    db_release(d, st);
-    return rc == SQLITE_DONE ? 0 : db_fail(d, "grant remove");
+    return grant_exec(d, "DELETE FROM compte_role WHERE compte_id = ?1 AND role = ?2 "
+                         "AND portee = ?3 AND code = ?4",
+                      id, g, "grant remove");
 }
 
 /* ---- accounts ---- */

@@ -402,81 +402,104 @@ enum flow_result comptes_change_password(struct db *d, struct flow_ctx *c, const
     return FLOW_DONE;
 }
 
-enum flow_result comptes_set_active(struct db *d, struct flow_ctx *c, long long compte_id,
-                                    int active)
+/* One change to an existing account `a` (loaded and authorized by the
+ * caller): op(d, c, arg) in a transaction with the journal line, before
+ * and after. */
+static enum flow_result change_account(struct db *d, struct flow_ctx *c, struct compte *a,
+                                       const char *action, const struct grant *where,
+                                       int (*op)(struct db *, struct flow_ctx *, long long,
+                                                 const void *),
+                                       const void *arg)
 {
-    struct compte a;
-    int r = comptes_get(d, compte_id, &a);
-    if (r < 0)
-        return FLOW_ERROR;
-    if (r == 0)
-        return invalid(c, "compte", "Ce compte n'existe pas.");
-    if (c->by && c->by->compte_id == compte_id)
-        return forbidden(c, "Vous ne pouvez pas désactiver votre propre compte.");
-    if (c->by) {
-        struct authz_resource res = {.grants = a.grants, .ngrants = a.ngrants};
-        r = authz_allowed(d, c->by, AZ_COMPTE_MANAGE, &res);
-        if (r < 0)
-            return FLOW_ERROR;
-        if (r == 0)
-            return forbidden(c, "Ce compte n'est pas dans votre périmètre : un de ses rôles "
-                                "dépasse le vôtre.");
-    }
-    char *avant = comptes_journal_json(&a);
+    long long id = a->id;
+    char *avant = comptes_journal_json(a);
     if (db_begin(d) < 0) {
         free(avant);
         return FLOW_ERROR;
     }
-    if ((active ? comptes_reactivate(d, compte_id) : comptes_deactivate(d, compte_id, c->now)) < 0 ||
-        comptes_get(d, compte_id, &a) != 1) {
+    if (op(d, c, id, arg) < 0 || comptes_get(d, id, a) != 1) {
         free(avant);
         return fail(d);
     }
-    char *apres = comptes_journal_json(&a);
-    r = journal(d, c, active ? "compte.reactiver" : "compte.desactiver", compte_id, avant, apres,
-                a.ngrants ? &a.grants[0] : NULL);
+    char *apres = comptes_journal_json(a);
+    if (!where && a->ngrants)
+        where = &a->grants[0];
+    int r = journal(d, c, action, id, avant, apres, where);
     free(avant);
     free(apres);
     if (r < 0 || db_commit(d) < 0)
         return fail(d);
-    c->compte_id = compte_id;
+    c->compte_id = id;
     return FLOW_DONE;
+}
+
+static int op_deactivate(struct db *d, struct flow_ctx *c, long long id, const void *arg)
+{
+    (void)arg;
+    return comptes_deactivate(d, id, c->now);
+}
+
+static int op_reactivate(struct db *d, struct flow_ctx *c, long long id, const void *arg)
+{
+    (void)c;
+    (void)arg;
+    return comptes_reactivate(d, id);
+}
+
+static int op_remove_grant(struct db *d, struct flow_ctx *c, long long id, const void *arg)
+{
+    (void)c;
+    return comptes_grant_remove(d, id, arg);
+}
+
+/* Load account `id` and check the actor may act on it with `action` over
+ * `res` (NULL: over all of its grants). 1 allowed (a filled), or the flow
+ * result to return. */
+static enum flow_result load_allowed(struct db *d, struct flow_ctx *c, long long id,
+                                     enum authz_action action, const struct authz_resource *res,
+                                     struct compte *a, const char *refusal)
+{
+    int r = comptes_get(d, id, a);
+    if (r < 0)
+        return FLOW_ERROR;
+    if (r == 0)
+        return invalid(c, "compte", "Ce compte n'existe pas.");
+    if (!c->by)
+        return FLOW_DONE;
+    struct authz_resource all = {.grants = a->grants, .ngrants = a->ngrants};
+    r = authz_allowed(d, c->by, action, res ? res : &all);
+    if (r < 0)
+        return FLOW_ERROR;
+    return r ? FLOW_DONE : forbidden(c, refusal);
+}
+
+enum flow_result comptes_set_active(struct db *d, struct flow_ctx *c, long long compte_id,
+                                    int active)
+{
+    if (c->by && c->by->compte_id == compte_id)
+        return forbidden(c, "Vous ne pouvez pas désactiver votre propre compte.");
+    struct compte a;
+    enum flow_result fr = load_allowed(d, c, compte_id, AZ_COMPTE_MANAGE, NULL, &a,
+                                       "Ce compte n'est pas dans votre périmètre : un de ses "
+                                       "rôles dépasse le vôtre.");
+    if (fr != FLOW_DONE)
+        return fr;
+    return change_account(d, c, &a, active ? "compte.reactiver" : "compte.desactiver", NULL,
+                          active ? op_reactivate : op_deactivate, NULL);
 }
 
 enum flow_result comptes_revoke_grant(struct db *d, struct flow_ctx *c, long long compte_id,
                                       const struct grant *g)
 {
+    if (c->by && c->by->compte_id == compte_id)
+        return forbidden(c, "Vous ne pouvez pas retirer ce rôle.");
     struct compte a;
-    int r = comptes_get(d, compte_id, &a);
-    if (r < 0)
-        return FLOW_ERROR;
-    if (r == 0)
-        return invalid(c, "compte", "Ce compte n'existe pas.");
-    if (c->by) {
-        struct authz_resource res = {.grant = g};
-        r = authz_allowed(d, c->by, AZ_COMPTE_INVITE, &res);
-        if (r < 0)
-            return FLOW_ERROR;
-        if (r == 0 || c->by->compte_id == compte_id)
-            return forbidden(c, "Vous ne pouvez pas retirer ce rôle.");
-    }
-    char *avant = comptes_journal_json(&a);
-    if (db_begin(d) < 0) {
-        free(avant);
-        return FLOW_ERROR;
-    }
-    if (comptes_grant_remove(d, compte_id, g) < 0 || comptes_get(d, compte_id, &a) != 1) {
-        free(avant);
-        return fail(d);
-    }
-    char *apres = comptes_journal_json(&a);
-    r = journal(d, c, "compte.role_retire", compte_id, avant, apres, g);
-    free(avant);
-    free(apres);
-    if (r < 0 || db_commit(d) < 0)
-        return fail(d);
-    c->compte_id = compte_id;
-    return FLOW_DONE;
+    struct authz_resource res = {.grant = g};
+    enum flow_result fr = load_allowed(d, c, compte_id, AZ_COMPTE_INVITE, &res, &a,
+                                       "Vous ne pouvez pas retirer ce rôle.");
+    if (fr != FLOW_DONE)
+        return fr;
+    return change_account(d, c, &a, "compte.role_retire", g, op_remove_grant, g);
 }
 
 static enum flow_result totp_flow(struct db *d, struct flow_ctx *c, const unsigned char *secret,

@@ -154,35 +154,16 @@ static void read_row(sqlite3_stmt *st, struct jeton_row *j)
     "SELECT j.id, j.compte_id, j.prefixe, j.source, j.nom, c.email, j.created_at, "          \
     "j.dernier_usage, j.revoque_at FROM jeton j JOIN compte c ON c.id = j.compte_id "
 
+static void fill_row(sqlite3_stmt *st, void *e)
+{
+    read_row(st, e);
+}
+
 int jeton_list(struct db *d, struct jeton_list *out)
 {
     memset(out, 0, sizeof *out);
     sqlite3_stmt *st = db_prepare(d, JETON_SELECT "ORDER BY j.id DESC");
-    if (!st)
-        return -1;
-    size_t cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (out->n == cap) {
-            size_t nc = cap ? cap * 2 : 16;
-            struct jeton_row *p = realloc(out->v, nc * sizeof *p);
-            if (!p) {
-                sqlite3_finalize(st);
-                jeton_list_free(out);
-                snprintf(d->err, sizeof d->err, "out of memory");
-                return -1;
-            }
-            out->v = p;
-            cap = nc;
-        }
-        read_row(st, &out->v[out->n++]);
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
-        jeton_list_free(out);
-        return db_fail(d, "jeton list");
-    }
-    return 0;
+    return st ? db_collect(d, st, (void **)&out->v, &out->n, sizeof *out->v, fill_row) : -1;
 }
 
 void jeton_list_free(struct jeton_list *l)

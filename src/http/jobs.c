@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "comptes/smtp.h"
@@ -15,16 +16,33 @@ struct job {
     int (*run)(struct db *d, const struct jobs_config *cfg, time_t now);
 };
 
+/* Republish when the sources changed: the first change after a quiet time
+ * within a second, then at most every PUBLISH_EVERY seconds while writes
+ * keep coming (a publication holds the write lock for a few tenths of a
+ * second; producers' writes wait meanwhile). */
+#define PUBLISH_EVERY 5
+
 static int job_publier(struct db *d, const struct jobs_config *cfg, time_t now)
 {
     (void)cfg;
     (void)now;
+    time_t t = time(NULL);
+    char *last = db_meta_get(d, "lieux_publie_at");
+    long long at = last ? atoll(last) : 0;
+    free(last);
+    if (t - at < PUBLISH_EVERY)
+        return 0; /* published a moment ago: wait (meta lieux_publie_at) */
     struct publish_stats ps;
     int done;
     if (lieux_publish_pending(d, &ps, &done) < 0)
         return -1;
-    if (done)
+    if (done) {
+        char stamp[32];
+        snprintf(stamp, sizeof stamp, "%lld", (long long)t);
+        if (db_meta_set(d, "lieux_publie_at", stamp) < 0)
+            return -1;
         fprintf(stderr, "publication : %ld lieux publiés (%.2f s)\n", ps.published, ps.seconds);
+    }
     return 0;
 }
 

@@ -7,9 +7,13 @@
  * one); at the first call (headers only) the rate limit and the body
  * limit are applied; the body is gathered up to its limit; then the
  * request is identified (identify.h) and the router runs the handler with
- * a database connection borrowed from the pool. Responses get the security
- * headers in add_headers(). A background thread runs the periodic jobs
- * (jobs.h). */
+ * a database connection borrowed from the pool. Writes (every method but
+ * GET and HEAD) go to one writer thread with its own connection: the MHD
+ * thread suspends the connection and goes on serving others, the writer
+ * runs the handler and resumes it (SQLite takes one writer at a time
+ * anyway; a pool thread waiting for the write lock would stall every
+ * connection it serves). Responses get the security headers in
+ * add_headers(). A background thread runs the periodic jobs (jobs.h). */
 #include "http/server.h"
 
 #include <arpa/inet.h>
@@ -46,12 +50,30 @@ struct db_pool {
     int nfree, n;
 };
 
+struct reqctx;
+
+/* The writer: a queue of suspended write requests and one thread. */
+struct writer {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct reqctx *head, *tail;
+    pthread_t thread;
+    struct db db;
+    int running, stop;
+};
+
 struct server {
     const struct server_config *cfg;
     struct db_pool pool;
     struct ratelimit rl;
+    struct writer wr;
     time_t fixed_now; /* PASSERELLE_NOW, for reproducible tests; 0 = clock */
     unsigned char secret[32]; /* CSRF and signed links (meta "server_secret") */
+};
+
+struct header_list {
+    struct http_header v[HEADERS_MAX + 1];
+    int n;
 };
 
 struct reqctx {
@@ -60,6 +82,14 @@ struct reqctx {
     size_t limit; /* body limit of this request */
     int too_large;
     int started;
+    /* A write handed to the writer: the request, then its answer. */
+    int queued, answered;
+    struct MHD_Connection *conn;
+    struct request rq;
+    struct response rs;
+    struct header_list hl;
+    char peer[INET6_ADDRSTRLEN + 1];
+    struct reqctx *next;
 };
 
 static int pool_open(struct db_pool *p, const char *path, int n)
@@ -131,6 +161,10 @@ static void request_done(void *cls, struct MHD_Connection *c, void **con_cls,
         return;
     free(ctx->uri);
     buf_free(&ctx->body);
+    if (ctx->queued) {
+        query_free(&ctx->rq.query);
+        buf_free(&ctx->rs.body);
+    }
     free(ctx);
     *con_cls = NULL;
 }
@@ -194,11 +228,6 @@ static enum MHD_Result plain_error(struct MHD_Connection *c, int status, const c
         resp_header(&rs, "Retry-After", retry_after);
     return send_response(c, &rs, 0, 0);
 }
-
-struct header_list {
-    struct http_header v[HEADERS_MAX + 1];
-    int n;
-};
 
 static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
                                       const char *value)
@@ -317,6 +346,9 @@ static enum MHD_Result on_headers(struct server *srv, struct MHD_Connection *c,
     return MHD_YES;
 }
 
+static enum MHD_Result answer(struct server *srv, struct MHD_Connection *c, struct reqctx *ctx,
+                              const char *url, const char *method);
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
                               const char *method, const char *version, const char *upload_data,
                               size_t *upload_size, void **con_cls)
@@ -328,6 +360,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         return plain_error(c, 500, "erreur interne\n", NULL);
     if (!ctx->started)
         return on_headers(srv, c, ctx, url, method);
+    if (ctx->queued)
+        return ctx->answered ? answer(srv, c, ctx, url, method) : MHD_YES;
     if (*upload_size) {
         /* A chunked body growing past the limit is drained and discarded. */
         if (ctx->body.len + *upload_size > ctx->limit)
@@ -342,7 +376,132 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     if (ctx->body.oom)
         return plain_error(c, 500, "erreur interne : mémoire insuffisante\n", NULL);
 
-    struct request rq = {.method = method, .path = url};
+    return answer(srv, c, ctx, url, method);
+}
+
+/* Identify the request and run its handler with connection `db`. */
+static void run_handler(struct request *rq, struct db *db, struct response *rs)
+{
+    rq->db = db;
+    struct actor actor;
+    switch (identify_request(rq, &actor)) {
+    case IDENTIFY_OK:
+        router_dispatch(rq, rs);
+        break;
+    case IDENTIFY_BAD_TOKEN:
+        resp_json_error(rs, 401, "jeton", "Jeton d'accès inconnu, révoqué ou mal formé "
+                        "(en-tête Authorization: Bearer pas_...).");
+        resp_header(rs, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
+        break;
+    case IDENTIFY_DB_ERROR:
+        fprintf(stderr, "serve: identify: %s\n", rq->db->err);
+        resp_json_error(rs, 500, "interne", "Erreur interne.");
+        break;
+    }
+    rq->actor = NULL;
+    sodium_memzero(&actor, sizeof actor);
+}
+
+static int is_write(const char *method)
+{
+    return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
+}
+
+static void *writer_loop(void *arg)
+{
+    struct server *srv = arg;
+    struct writer *w = &srv->wr;
+    pthread_mutex_lock(&w->mu);
+    for (;;) {
+        while (!w->head && !w->stop)
+            pthread_cond_wait(&w->cv, &w->mu);
+        if (!w->head)
+            break; /* stop, and nothing left to do */
+        struct reqctx *ctx = w->head;
+        w->head = ctx->next;
+        if (!w->head)
+            w->tail = NULL;
+        pthread_mutex_unlock(&w->mu);
+        ctx->rs.status = 200;
+        run_handler(&ctx->rq, &w->db, &ctx->rs);
+        ctx->answered = 1;
+        MHD_resume_connection(ctx->conn);
+        pthread_mutex_lock(&w->mu);
+    }
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
+}
+
+/* Hand a write to the writer; 0, or -1 when the writer is not running (the
+ * caller runs it in place). */
+static int writer_push(struct server *srv, struct reqctx *ctx)
+{
+    struct writer *w = &srv->wr;
+    pthread_mutex_lock(&w->mu);
+    if (!w->running || w->stop) {
+        pthread_mutex_unlock(&w->mu);
+        return -1;
+    }
+    ctx->next = NULL;
+    if (w->tail)
+        w->tail->next = ctx;
+    else
+        w->head = ctx;
+    w->tail = ctx;
+    MHD_suspend_connection(ctx->conn);
+    pthread_cond_signal(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    return 0;
+}
+
+static int writer_start(struct server *srv)
+{
+    struct writer *w = &srv->wr;
+    memset(w, 0, sizeof *w);
+    pthread_mutex_init(&w->mu, NULL);
+    pthread_cond_init(&w->cv, NULL);
+    if (db_open(&w->db, srv->cfg->db_path, 0) < 0) {
+        fprintf(stderr, "serve: database %s: %s\n", srv->cfg->db_path, w->db.err);
+        return -1;
+    }
+    if (pthread_create(&w->thread, NULL, writer_loop, srv) != 0) {
+        db_close(&w->db);
+        return -1;
+    }
+    w->running = 1;
+    return 0;
+}
+
+/* Finish the queued writes (their connections are resumed), then stop. */
+static void writer_stop(struct server *srv)
+{
+    struct writer *w = &srv->wr;
+    if (!w->running)
+        return;
+    pthread_mutex_lock(&w->mu);
+    w->stop = 1;
+    pthread_cond_signal(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    pthread_join(w->thread, NULL);
+    w->running = 0;
+    db_close(&w->db);
+    pthread_mutex_destroy(&w->mu);
+    pthread_cond_destroy(&w->cv);
+}
+
+/* The request is complete: build it, then run it here (reads) or hand it
+ * to the writer (writes); a write comes back here once answered. */
+static enum MHD_Result answer(struct server *srv, struct MHD_Connection *c, struct reqctx *ctx,
+                              const char *url, const char *method)
+{
+    if (ctx->answered) {
+        int secure = ctx->rq.secure;
+        return send_response(c, &ctx->rs, strncmp(url, "/api/", 5) == 0, secure);
+    }
+    struct request *rq = &ctx->rq;
+    memset(rq, 0, sizeof *rq);
+    rq->method = method;
+    rq->path = url;
     const char *qs = ctx->uri ? strchr(ctx->uri, '?') : NULL;
     const char *form = NULL;
     size_t form_len = 0;
@@ -355,44 +514,37 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         form = ctx->body.s;
         form_len = ctx->body.len;
     }
-    if (query_parse(&rq.query, form ? form : "", form_len) < 0)
+    if (query_parse(&rq->query, form ? form : "", form_len) < 0)
         return plain_error(c, 500, "erreur interne : mémoire insuffisante\n", NULL);
-    rq.body = ctx->body.s;
-    rq.body_len = ctx->body.len;
-    rq.accept_language = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language");
-    rq.now = srv->fixed_now ? srv->fixed_now : time(NULL);
-    struct header_list hl = {.n = 0};
-    MHD_get_connection_values(c, MHD_HEADER_KIND, collect_header, &hl);
-    hl.v[hl.n] = (struct http_header){NULL, NULL};
-    rq.headers = hl.v;
-    char peer[INET6_ADDRSTRLEN + 1];
-    client_address(srv, c, peer, sizeof peer);
-    rq.peer = peer;
-    rq.secure = request_secure(srv, c);
-    rq.secret = srv->secret;
-
-    struct response rs = {.status = 200};
-    int slot = pool_take(&srv->pool);
-    rq.db = &srv->pool.dbs[slot];
-    struct actor actor;
-    switch (identify_request(&rq, &actor)) {
-    case IDENTIFY_OK:
-        router_dispatch(&rq, &rs);
-        break;
-    case IDENTIFY_BAD_TOKEN:
-        resp_json_error(&rs, 401, "jeton", "Jeton d'accès inconnu, révoqué ou mal formé "
-                        "(en-tête Authorization: Bearer pas_...).");
-        resp_header(&rs, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
-        break;
-    case IDENTIFY_DB_ERROR:
-        fprintf(stderr, "serve: identify: %s\n", rq.db->err);
-        resp_json_error(&rs, 500, "interne", "Erreur interne.");
-        break;
+    rq->body = ctx->body.s;
+    rq->body_len = ctx->body.len;
+    rq->accept_language = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language");
+    rq->now = srv->fixed_now ? srv->fixed_now : time(NULL);
+    ctx->hl.n = 0;
+    MHD_get_connection_values(c, MHD_HEADER_KIND, collect_header, &ctx->hl);
+    ctx->hl.v[ctx->hl.n] = (struct http_header){NULL, NULL};
+    rq->headers = ctx->hl.v;
+    client_address(srv, c, ctx->peer, sizeof ctx->peer);
+    rq->peer = ctx->peer;
+    rq->secure = request_secure(srv, c);
+    rq->secret = srv->secret;
+    memset(&ctx->rs, 0, sizeof ctx->rs);
+    if (is_write(method)) {
+        ctx->queued = 1;
+        ctx->conn = c;
+        if (writer_push(srv, ctx) == 0)
+            return MHD_YES; /* suspended until the writer answers */
     }
+    ctx->rs.status = 200;
+    int slot = pool_take(&srv->pool);
+    run_handler(rq, &srv->pool.dbs[slot], &ctx->rs);
     pool_give(&srv->pool, slot);
-    query_free(&rq.query);
-    sodium_memzero(&actor, sizeof actor);
-    return send_response(c, &rs, strncmp(url, "/api/", 5) == 0, rq.secure);
+    enum MHD_Result r = send_response(c, &ctx->rs, strncmp(url, "/api/", 5) == 0, rq->secure);
+    if (!ctx->queued)
+        query_free(&rq->query);
+    else
+        ctx->answered = 1;
+    return r;
 }
 
 /* The server's 32-byte key, kept in meta "server_secret" (hex), made at the
@@ -439,7 +591,8 @@ static struct MHD_Daemon *start_daemon(struct server *srv, struct sockaddr_in *a
                                        char *cert, char *key)
 {
     const struct server_config *cfg = srv->cfg;
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ERROR_LOG |
+                     MHD_ALLOW_SUSPEND_RESUME;
     if (cert)
         flags |= MHD_USE_TLS;
     return MHD_start_daemon(
@@ -501,10 +654,18 @@ int server_run(const struct server_config *cfg)
     struct jobs jobs;
     struct jobs_config jc = {.db_path = cfg->db_path, .smtp = cfg->smtp,
                              .mail_from = cfg->mail_from, .fixed_now = srv.fixed_now};
+    if (writer_start(&srv) < 0) {
+        pool_close(&srv.pool);
+        ratelimit_free(&srv.rl);
+        free(cert);
+        free(key);
+        return -1;
+    }
     struct MHD_Daemon *d = start_daemon(&srv, &addr, cert, key);
     if (!d) {
         fprintf(stderr, "serve: impossible d'écouter sur %s:%d (port occupé, ou certificat TLS "
                         "refusé ?)\n", cfg->host, cfg->port);
+        writer_stop(&srv);
         pool_close(&srv.pool);
         ratelimit_free(&srv.rl);
         free(cert);
@@ -512,6 +673,8 @@ int server_run(const struct server_config *cfg)
         return -1;
     }
     if (jobs_start(&jobs, &jc) < 0) {
+        MHD_quiesce_daemon(d);
+        writer_stop(&srv);
         MHD_stop_daemon(d);
         pool_close(&srv.pool);
         ratelimit_free(&srv.rl);
@@ -524,6 +687,8 @@ int server_run(const struct server_config *cfg)
     int sig;
     sigwait(&sigs, &sig);
     fprintf(stderr, "serve: arrêt (signal %d)\n", sig);
+    MHD_quiesce_daemon(d);
+    writer_stop(&srv);
     MHD_stop_daemon(d);
     jobs_stop(&jobs);
     pool_close(&srv.pool);

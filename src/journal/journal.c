@@ -185,90 +185,108 @@ static void read_entry(sqlite3_stmt *st, struct journal_entry *e)
     e->peer = col(st, 13);
 }
 
-int journal_list(struct db *d, const struct actor *a, const struct journal_filter *f,
-                 struct journal_page *out)
+/* Call fn(ctx, st) for each entry (current row of st) the actor may read,
+ * newest first, until fn returns 1 (stop) or -1 (error). 0 or -1. */
+static int each_visible(struct db *d, const struct actor *a, const struct journal_filter *f,
+                        int (*fn)(void *ctx, sqlite3_stmt *st), void *ctx)
 {
-    memset(out, 0, sizeof *out);
     struct scope s;
     int all = scope_of(a, &s);
     if (all < 0)
         return 0;
-    int limit = f && f->limit > 0 && f->limit <= 1000 ? f->limit : 50;
     sqlite3_stmt *st = select_entries(d, f);
     if (!st)
         return -1;
-    out->v = calloc((size_t)limit, sizeof *out->v);
-    if (!out->v) {
-        sqlite3_finalize(st);
-        snprintf(d->err, sizeof d->err, "out of memory");
-        return -1;
-    }
-    int rc;
+    int rc, k = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *c = (const char *)sqlite3_column_text(st, 7);
         const char *dep = (const char *)sqlite3_column_text(st, 8);
         const char *reg = (const char *)sqlite3_column_text(st, 9);
         if (!all && !in_scope(d, &s, c, dep, reg))
             continue;
-        if ((int)out->n == limit) {
-            out->more = 1;
+        if ((k = fn(ctx, st)) != 0)
             break;
-        }
-        read_entry(st, &out->v[out->n++]);
     }
-    int ok = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_fail(d, "journal list");
+    int ok = k < 0 ? -1 : rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_fail(d, "journal");
     sqlite3_finalize(st);
-    if (ok < 0)
-        journal_page_free(out);
     return ok;
+}
+
+struct list_ctx {
+    struct journal_page *out;
+    int limit;
+};
+
+static int add_entry(void *ctx, sqlite3_stmt *st)
+{
+    struct list_ctx *l = ctx;
+    if ((int)l->out->n == l->limit) {
+        l->out->more = 1;
+        return 1;
+    }
+    read_entry(st, &l->out->v[l->out->n++]);
+    return 0;
+}
+
+int journal_list(struct db *d, const struct actor *a, const struct journal_filter *f,
+                 struct journal_page *out)
+{
+    memset(out, 0, sizeof *out);
+    int limit = f && f->limit > 0 && f->limit <= 1000 ? f->limit : 50;
+    out->v = calloc((size_t)limit, sizeof *out->v);
+    if (!out->v) {
+        snprintf(d->err, sizeof d->err, "out of memory");
+        return -1;
+    }
+    struct list_ctx l = {out, limit};
+    if (each_visible(d, a, f, add_entry, &l) < 0) {
+        journal_page_free(out);
+        return -1;
+    }
+    return 0;
+}
+
+struct csv_ctx {
+    struct buf line;
+    FILE *out;
+    long *count;
+};
+
+static int write_row(void *ctx, sqlite3_stmt *st)
+{
+    struct csv_ctx *x = ctx;
+    buf_reset(&x->line);
+    for (int k = 0; k < 14; k++) {
+        if (k)
+            buf_putc(&x->line, ',');
+        const char *v = (const char *)sqlite3_column_text(st, k);
+        csv_write_cell(&x->line, v ? v : "");
+    }
+    buf_putc(&x->line, '\n');
+    if (x->line.oom || fwrite(x->line.s, 1, x->line.len, x->out) != x->line.len)
+        return -1;
+    (*x->count)++;
+    return 0;
 }
 
 int journal_export_csv(struct db *d, const struct actor *a, const struct journal_filter *f,
                        FILE *out, long *count)
 {
     *count = 0;
-    struct scope s;
-    int all = scope_of(a, &s);
     static const char *const head[] = {"id", "date", "compte_id", "acteur", "action", "objet",
                                        "objet_id", "commune", "departement", "region",
                                        "structure_id", "avant", "apres", "adresse_ip"};
-    struct buf line = {0};
+    struct csv_ctx x = {BUF_INIT, out, count};
     for (size_t i = 0; i < sizeof head / sizeof *head; i++) {
         if (i)
-            buf_putc(&line, ',');
-        csv_write_field(&line, head[i]);
+            buf_putc(&x.line, ',');
+        csv_write_field(&x.line, head[i]);
     }
-    buf_putc(&line, '\n');
-    fwrite(line.s, 1, line.len, out);
-    if (all < 0) {
-        buf_free(&line);
-        return 0;
-    }
-    sqlite3_stmt *st = select_entries(d, f);
-    if (!st) {
-        buf_free(&line);
-        return -1;
-    }
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *c = (const char *)sqlite3_column_text(st, 7);
-        const char *dep = (const char *)sqlite3_column_text(st, 8);
-        const char *reg = (const char *)sqlite3_column_text(st, 9);
-        if (!all && !in_scope(d, &s, c, dep, reg))
-            continue;
-        buf_reset(&line);
-        for (int k = 0; k < 14; k++) {
-            if (k)
-                buf_putc(&line, ',');
-            const char *v = (const char *)sqlite3_column_text(st, k);
-            csv_write_cell(&line, v ? v : "");
-        }
-        buf_putc(&line, '\n');
-        fwrite(line.s, 1, line.len, out);
-        (*count)++;
-    }
-    int ok = rc == SQLITE_DONE ? 0 : db_fail(d, "journal export");
-    sqlite3_finalize(st);
-    buf_free(&line);
-    return ok;
+    buf_putc(&x.line, '\n');
+    fwrite(x.line.s, 1, x.line.len, out);
+    int rc = each_visible(d, a, f, write_row, &x);
+    if (rc < 0 && !d->err[0])
+        snprintf(d->err, sizeof d->err, "journal export: write error or out of memory");
+    buf_free(&x.line);
+    return rc;
 }

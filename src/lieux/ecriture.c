@@ -380,29 +380,6 @@ static int published(struct db *d, long long pid, struct lieu *out)
     return r;
 }
 
-/* Hours must parse (stored in the canonical OSM form). */
-static int check_hours(struct lieu *l, struct lieu_issues *is)
-{
-    const char *h = l->f[LF_HORAIRES];
-    if (!h)
-        return 0;
-    struct horaires_error e;
-    struct horaires *p = horaires_parse(h, &e);
-    if (!p) {
-        char rule[220];
-        snprintf(rule, sizeof rule, "horaires illisibles à la position %zu : %s (exemple : "
-                                    "Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00)",
-                 e.offset + 1, e.reason);
-        return lieu_issues_add(is, LIEU_DROPPED, LF_HORAIRES, h, rule);
-    }
-    char *canon = horaires_to_osm(p);
-    horaires_free(p);
-    if (!canon)
-        return -1;
-    lieu_set_owned(l, LF_HORAIRES, canon);
-    return 0;
-}
-
 void lieux_edit(struct db *d, const struct lieux_write_ctx *c, long long pid, struct lieu *edited,
                 struct lieu_issues *issues, struct lieux_write *out)
 {
@@ -435,7 +412,7 @@ void lieux_edit(struct db *d, const struct lieux_write_ctx *c, long long pid, st
         return;
     }
     int ok = lieu_normalize(edited, issues);
-    if (ok >= 0 && check_hours(edited, issues) < 0)
+    if (ok >= 0 && lieux_check_horaires(edited, issues) < 0)
         ok = -1;
     for (size_t i = 0; ok > 0 && i < issues->n; i++)
         if (issues->v[i].severity != LIEU_FIXED)

@@ -91,7 +91,7 @@ struct importer {
     const struct import_opts *o;
     struct import_stats *st;
     struct mapping *map;
-    struct commune_resolver *communes; /* NULL when no territories are loaded */
+    const struct commune_resolver *communes; /* the connection's (borrowed) */
     struct lieux_writer w;
     struct idset ids;
     struct lieu l;
@@ -137,10 +137,9 @@ static void log_issue(struct importer *im, long row, long line, const struct lie
                 is->value, is->rule, severity_word(is->severity));
 }
 
-/* Validate the OSM hours; store the canonical form. */
-static int check_horaires(struct importer *im)
+int lieux_check_horaires(struct lieu *l, struct lieu_issues *is)
 {
-    const char *h = im->l.f[LF_HORAIRES];
+    const char *h = l->f[LF_HORAIRES];
     if (!h)
         return 0;
     struct horaires_error e;
@@ -149,9 +148,9 @@ static int check_horaires(struct importer *im)
         char rule[200];
         snprintf(rule, sizeof rule, "horaires illisibles (syntaxe OSM opening_hours) à la "
                  "position %zu : %s", e.offset + 1, e.reason);
-        if (lieu_issues_add(&im->is, LIEU_DROPPED, LF_HORAIRES, h, rule) < 0)
+        if (lieu_issues_add(is, LIEU_DROPPED, LF_HORAIRES, h, rule) < 0)
             return -1;
-        lieu_set(&im->l, LF_HORAIRES, NULL);
+        lieu_set(l, LF_HORAIRES, NULL);
         return 0;
     }
     char *canon = horaires_to_osm(p);
@@ -169,11 +168,11 @@ static int check_horaires(struct importer *im)
             b[j++] = *s;
     a[i] = b[j] = 0;
     if (strcmp(a, b) != 0 &&
-        lieu_issues_add(&im->is, LIEU_FIXED, LF_HORAIRES, h, "horaires réécrits en syntaxe OSM") < 0) {
+        lieu_issues_add(is, LIEU_FIXED, LF_HORAIRES, h, "horaires réécrits en syntaxe OSM") < 0) {
         free(canon);
         return -1;
     }
-    lieu_set_owned(&im->l, LF_HORAIRES, canon);
+    lieu_set_owned(l, LF_HORAIRES, canon);
     return 0;
 }
 
@@ -188,7 +187,7 @@ static int import_row(struct importer *im, const struct mapping_row *row, long r
     int ok = lieu_normalize(&im->l, &im->is);
     if (ok < 0)
         goto oom;
-    if (ok && check_horaires(im) < 0)
+    if (ok && lieux_check_horaires(&im->l, &im->is) < 0)
         goto oom;
     if (ok) {
         long prev = idset_add(&im->ids, lieu_get(&im->l, LF_ID), line > 0 ? line : rowno);
@@ -285,7 +284,7 @@ static int begin_rows(struct importer *im, const char *const *cols, size_t ncols
         return -1;
     }
     st->run_id = im->w.run_id;
-    im->communes = territoires_resolver_load(im->d);
+    im->communes = territoires_resolver_cached(im->d);
     if (!im->communes) {
         snprintf(im->err, im->errlen, "%s", im->d->err);
         return -1;
@@ -603,7 +602,6 @@ out:
     if (im.bar_shown && rc < 0)
         fputc('\n', stderr);
     mapping_free(im.map);
-    territoires_resolver_free(im.communes);
     idset_free(&im.ids);
     lieu_clear(&im.l);
     lieu_issues_free(&im.is);

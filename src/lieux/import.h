@@ -53,4 +53,12 @@ int lieux_import_buffer(struct db *d, const char *name, const char *data, size_t
                         const struct import_opts *o, struct import_stats *st, char *err,
                         size_t errlen);
 
+/* Check a place's OSM hours and store their canonical form: unreadable
+ * hours are dropped with a LIEU_DROPPED issue saying where and why, a
+ * rewrite that changes more than spacing is reported as LIEU_FIXED.
+ * Returns 0, or -1 on OOM. */
+struct lieu;
+struct lieu_issues;
+int lieux_check_horaires(struct lieu *l, struct lieu_issues *is);
+
 #endif

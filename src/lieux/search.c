@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/text.h"
 #include "lieux/horaires.h"
 #include "lieux/geoindex.h"
 #include "lieux/lieux_store.h"
@@ -26,28 +27,6 @@
 double lieux_haversine_km(double lat1, double lon1, double lat2, double lon2)
 {
     return geo_haversine_km(lat1, lon1, lat2, lon2);
-}
-
-/* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
-static long days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-/* Seconds since the epoch of 01:00 UTC on the last Sunday of a 31-day
- * month: when summer time starts (March) or ends (October) in the EU. */
-static time_t eu_switch(int year, int month)
-{
-    long last = days_from_civil(year, month, 31);
-    long wday = (last + 4) % 7; /* 1970-01-01 was a Thursday (4) */
-    if (wday < 0)
-        wday += 7;
-    return (time_t)((last - wday) * 86400L + 3600);
 }
 
 /* UTC offset in minutes of the place's local time at t, from its commune
@@ -64,10 +43,7 @@ static int utc_offset_min(const struct lieu *l, time_t t)
     for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
         if (strncmp(code, fixed[i].prefix, strlen(fixed[i].prefix)) == 0)
             return fixed[i].min;
-    struct tm u;
-    gmtime_r(&t, &u);
-    int year = u.tm_year + 1900;
-    return t >= eu_switch(year, 3) && t < eu_switch(year, 10) ? 120 : 60;
+    return text_paris_utc_offset(t);
 }
 
 int lieux_open_at(const struct lieu *l, time_t t)

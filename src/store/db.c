@@ -114,6 +114,38 @@ void db_release(struct db *d, sqlite3_stmt *st)
     sqlite3_finalize(st);
 }
 
+int db_collect(struct db *d, sqlite3_stmt *st, void **v, size_t *n, size_t elem,
+               void (*fill)(sqlite3_stmt *st, void *element))
+{
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            size_t nc = cap ? cap * 2 : 16;
+            void *p = realloc(*v, nc * elem);
+            if (!p) {
+                snprintf(d->err, sizeof d->err, "out of memory");
+                rc = SQLITE_NOMEM;
+                break;
+            }
+            *v = p;
+            cap = nc;
+        }
+        fill(st, (char *)*v + *n * elem);
+        (*n)++;
+    }
+    if (rc != SQLITE_DONE && rc != SQLITE_NOMEM)
+        db_fail(d, "collect rows");
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        free(*v);
+        *v = NULL;
+        *n = 0;
+        return -1;
+    }
+    return 0;
+}
+
 void db_col_copy(sqlite3_stmt *st, int c, char *out, size_t n)
 {
     const char *v = (const char *)sqlite3_column_text(st, c);

@@ -18,7 +18,7 @@
 
 /* Slots for a domain's per-connection cache (e.g. the places' spatial
  * index), released by db_close() with their free function. */
-enum db_ext { DB_EXT_LIEUX_GEO, DB_EXT__COUNT };
+enum db_ext { DB_EXT_LIEUX_GEO, DB_EXT_RESOLVER, DB_EXT__COUNT };
 
 struct db {
     sqlite3 *h;
@@ -63,6 +63,13 @@ int db_fail(struct db *d, const char *what);
 int db_meta_set(struct db *d, const char *key, const char *value);
 char *db_meta_get(struct db *d, const char *key);
 
+/* Step through `st` (prepared and bound; finalized here) and append one
+ * element of `elem` bytes per row to the growable array *v (count *n,
+ * both zero at first), each filled by fill(st, element) from the current
+ * row. Returns 0, or -1 with d->err on a database error or out of memory
+ * (*v is then freed and NULL, *n 0). */
+int db_collect(struct db *d, sqlite3_stmt *st, void **v, size_t *n, size_t elem,
+               void (*fill)(sqlite3_stmt *st, void *element));
 /* Copy text column c of the current row into out[n] ("" for NULL). */
 void db_col_copy(sqlite3_stmt *st, int c, char *out, size_t n);
 /* Bind a UTF-8 text, or NULL when s is NULL or empty. */

@@ -149,35 +149,16 @@ int structures_get(struct db *d, long long id, struct structure *s)
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : db_fail(d, "structure get");
 }
 
+static void fill_structure(sqlite3_stmt *st, void *e)
+{
+    read_structure(st, e);
+}
+
 int structures_list(struct db *d, struct structure_list *out)
 {
     memset(out, 0, sizeof *out);
     sqlite3_stmt *st = db_prepare(d, STRUCTURE_SELECT "ORDER BY s.nom, s.id");
-    if (!st)
-        return -1;
-    size_t cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (out->n == cap) {
-            size_t nc = cap ? cap * 2 : 16;
-            struct structure *p = realloc(out->v, nc * sizeof *p);
-            if (!p) {
-                sqlite3_finalize(st);
-                structure_list_free(out);
-                snprintf(d->err, sizeof d->err, "out of memory");
-                return -1;
-            }
-            out->v = p;
-            cap = nc;
-        }
-        read_structure(st, &out->v[out->n++]);
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
-        structure_list_free(out);
-        return db_fail(d, "structure list");
-    }
-    return 0;
+    return st ? db_collect(d, st, (void **)&out->v, &out->n, sizeof *out->v, fill_structure) : -1;
 }
 
 void structure_list_free(struct structure_list *l)
@@ -252,6 +233,17 @@ int structures_of_lieu(struct db *d, long long lieu_pid, long long *ids, int max
     return rc == SQLITE_DONE ? n : db_fail(d, "structures of lieu");
 }
 
+static void fill_place(sqlite3_stmt *st, void *e)
+{
+    struct structure_place *p = e;
+    memset(p, 0, sizeof *p);
+    db_col_copy(st, 0, p->source, sizeof p->source);
+    db_col_copy(st, 1, p->id, sizeof p->id);
+    p->lieu_pid = sqlite3_column_int64(st, 2);
+    db_col_copy(st, 3, p->nom, sizeof p->nom);
+    db_col_copy(st, 4, p->commune, sizeof p->commune);
+}
+
 int structures_places(struct db *d, long long structure_id, struct structure_places *out)
 {
     memset(out, 0, sizeof *out);
@@ -263,35 +255,7 @@ int structures_places(struct db *d, long long structure_id, struct structure_pla
     if (!st)
         return -1;
     sqlite3_bind_int64(st, 1, structure_id);
-    size_t cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (out->n == cap) {
-            size_t nc = cap ? cap * 2 : 8;
-            struct structure_place *p = realloc(out->v, nc * sizeof *p);
-            if (!p) {
-                sqlite3_finalize(st);
-                structure_places_free(out);
-                snprintf(d->err, sizeof d->err, "out of memory");
-                return -1;
-            }
-            out->v = p;
-            cap = nc;
-        }
-        struct structure_place *p = &out->v[out->n++];
-        memset(p, 0, sizeof *p);
-        db_col_copy(st, 0, p->source, sizeof p->source);
-        db_col_copy(st, 1, p->id, sizeof p->id);
-        p->lieu_pid = sqlite3_column_int64(st, 2);
-        db_col_copy(st, 3, p->nom, sizeof p->nom);
-        db_col_copy(st, 4, p->commune, sizeof p->commune);
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
-        structure_places_free(out);
-        return db_fail(d, "structure places");
-    }
-    return 0;
+    return db_collect(d, st, (void **)&out->v, &out->n, sizeof *out->v, fill_place);
 }
 
 void structure_places_free(struct structure_places *p)

@@ -1076,3 +1076,42 @@ const char *territoires_resolver_find_name(const struct commune_resolver *r, con
             return e->code;
     return NULL;
 }
+
+struct cached_resolver {
+    struct commune_resolver *r;
+    long long version;
+};
+
+static void cached_resolver_free(void *p)
+{
+    struct cached_resolver *c = p;
+    territoires_resolver_free(c->r);
+    free(c);
+}
+
+const struct commune_resolver *territoires_resolver_cached(struct db *d)
+{
+    char *v = db_meta_get(d, "territoires.version");
+    long long version = v ? atoll(v) : 0;
+    free(v);
+    struct cached_resolver *c = d->ext[DB_EXT_RESOLVER];
+    if (c && c->version == version)
+        return c->r;
+    struct commune_resolver *r = territoires_resolver_load(d);
+    if (!r)
+        return NULL;
+    if (!c) {
+        c = calloc(1, sizeof *c);
+        if (!c) {
+            territoires_resolver_free(r);
+            snprintf(d->err, sizeof d->err, "out of memory");
+            return NULL;
+        }
+        d->ext[DB_EXT_RESOLVER] = c;
+        d->ext_free[DB_EXT_RESOLVER] = cached_resolver_free;
+    }
+    territoires_resolver_free(c->r);
+    c->r = r;
+    c->version = version;
+    return r;
+}

@@ -188,6 +188,10 @@ int territoires_commune_at(struct db *d, double lat, double lon, char out[6]);
  * territoires_resolver_free(). */
 struct commune_resolver;
 struct commune_resolver *territoires_resolver_load(struct db *d);
+/* The connection's own resolver, loaded at the first call and again after
+ * each territories import (meta territoires.version): borrowed, owned by
+ * the connection (released by db_close()). NULL with d->err on error. */
+const struct commune_resolver *territoires_resolver_cached(struct db *d);
 const char *territoires_resolver_find(const struct commune_resolver *r, const char *code_insee,
                                       const char *code_postal, const char *nom);
 void territoires_resolver_free(struct commune_resolver *r);

@@ -959,8 +959,13 @@ int territoires_import(struct db *d, const char *cog_dir, const char *coords_csv
     char stamp[32];
     gmtime_r(&now, &tm);
     strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    char *ver = db_meta_get(d, "territoires.version");
+    char next[32];
+    snprintf(next, sizeof next, "%lld", (ver ? atoll(ver) : 0) + 1);
+    free(ver);
     if (db_meta_set(d, "territoires.summary", summary) < 0 ||
-        db_meta_set(d, "territoires.imported_at", stamp) < 0 || cache_clear(d) < 0 ||
+        db_meta_set(d, "territoires.imported_at", stamp) < 0 ||
+        db_meta_set(d, "territoires.version", next) < 0 || cache_clear(d) < 0 ||
         db_commit(d) < 0) {
         fail(&im, "commit: %s", d->err);
         db_rollback(d);

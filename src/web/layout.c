@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/text.h"
 #include "comptes/authz.h"
 #include "web/form.h"
 #include "web/html.h"
@@ -302,6 +303,22 @@ void page_date(struct buf *b, const char *iso)
     } else {
         html_txt(b, iso);
     }
+}
+
+void page_datetime(struct buf *b, const char *iso)
+{
+    time_t t;
+    if (text_parse_iso_time(iso, &t) < 0) {
+        html_txt(b, iso);
+        return;
+    }
+    t += (time_t)text_paris_utc_offset(t) * 60;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    char date[16];
+    snprintf(date, sizeof date, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+    page_date(b, date);
+    html_rawf(b, " à %d" NBSP "h" NBSP "%02d", tm.tm_hour, tm.tm_min);
 }
 
 void page_phone(struct buf *b, const char *e164)

@@ -67,6 +67,9 @@ void page_dec1(struct buf *b, double v);
 void page_km(struct buf *b, double km);
 /* "2022-05-02" -> "2 mai 2022" ("1er mai"); other text is printed as is. */
 void page_date(struct buf *b, const char *iso);
+/* A UTC timestamp "2026-11-24T09:30:00Z" in Paris time, the French way:
+ * "24 novembre 2026 à 10 h 30"; other text is printed as is. */
+void page_datetime(struct buf *b, const char *iso_utc);
 /* A phone number in E.164 in the French way: "+33450568749" ->
  * "04 50 56 87 49"; others in groups of two after their country code. */
 void page_phone(struct buf *b, const char *e164);

@@ -184,7 +184,10 @@ static void account_row(struct buf *b, const struct request *rq, const struct co
         html_raw(b, "</li>");
     }
     html_raw(b, "</ul></td><td>");
-    html_txt(b, c->derniere_connexion[0] ? c->derniere_connexion : "jamais");
+    if (c->derniere_connexion[0])
+        page_datetime(b, c->derniere_connexion);
+    else
+        html_raw(b, "jamais");
     html_raw(b, "</td><td>");
     if (c->id != rq->actor->compte_id) {
         const char *action = strcmp(c->etat, "desactive") == 0 ? "reactiver" : "desactiver";

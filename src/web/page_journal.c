@@ -78,13 +78,13 @@ void page_journal(const struct request *rq, struct response *rs)
     }
     html_raw(b, "\">Télécharger le journal (fichier CSV)</a></p>\n");
     html_raw(b, "<div class=\"tableau\"><table class=\"liste\">\n<caption>Modifications, les plus "
-                "récentes d'abord</caption>\n<thead><tr><th scope=\"col\">Date (UTC)</th>"
+                "récentes d'abord</caption>\n<thead><tr><th scope=\"col\">Date</th>"
                 "<th scope=\"col\">Qui</th><th scope=\"col\">Action</th><th scope=\"col\">Quoi</th>"
                 "<th scope=\"col\">Où</th><th scope=\"col\">Détail</th></tr></thead>\n<tbody>\n");
     for (size_t i = 0; i < p.n; i++) {
         const struct journal_entry *e = &p.v[i];
         html_raw(b, "<tr><td>");
-        html_txt(b, e->at);
+        page_datetime(b, e->at);
         html_raw(b, "</td><td>");
         html_txt(b, e->acteur);
         html_raw(b, "</td><th scope=\"row\">");
@@ -197,13 +197,16 @@ static void jetons_page(const struct request *rq, struct response *rs, const cha
         html_raw(b, "</td><td>");
         html_txt(b, j->email);
         html_raw(b, "</td><td>");
-        html_txt(b, j->created_at);
+        page_datetime(b, j->created_at);
         html_raw(b, "</td><td>");
-        html_txt(b, j->dernier_usage[0] ? j->dernier_usage : "jamais");
+        if (j->dernier_usage[0])
+            page_datetime(b, j->dernier_usage);
+        else
+            html_raw(b, "jamais");
         html_raw(b, "</td><td>");
         if (j->revoque_at[0]) {
             html_raw(b, "révoqué le ");
-            html_txt(b, j->revoque_at);
+            page_datetime(b, j->revoque_at);
         } else {
             html_raw(b, "actif <form class=\"enligne\" method=\"post\" action=\"/admin/jetons\">"
                         "<input type=\"hidden\" name=\"csrf\" value=\"");

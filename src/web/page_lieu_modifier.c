@@ -226,11 +226,19 @@ void page_lieu_modifier(const struct request *rq, struct response *rs)
         resp_html_error(rq, rs, 500, "Erreur interne", "Mémoire insuffisante.");
         return;
     }
+    /* What was typed, shown again next to the messages (normalisation
+     * drops the values it refuses). */
+    struct lieu typed = {0};
+    if (lieu_copy(&typed, &h.l) < 0) {
+        lieu_clear(&h.l);
+        resp_html_error(rq, rs, 500, "Erreur interne", "Mémoire insuffisante.");
+        return;
+    }
     struct lieux_write_ctx c = {.by = rq->actor, .peer = rq->peer, .now = rq->now};
     lieux_edit(rq->db, &c, pid, &h.l, &is, &w);
     if (w.status == LW_REJECTED) {
         rs->status = 422;
-        render(rq, rs, pid, &h.l, &is);
+        render(rq, rs, pid, &typed, &is);
         rs->status = 422;
     } else if (w.status == LW_ERROR) {
         page_db_error(rq, rs);
@@ -242,5 +250,6 @@ void page_lieu_modifier(const struct request *rq, struct response *rs)
         resp_redirect(rs, loc);
     }
     lieu_issues_free(&is);
+    lieu_clear(&typed);
     lieu_clear(&h.l);
 }

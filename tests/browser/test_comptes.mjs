@@ -40,6 +40,27 @@ async function keyboardLogin(page, base) {
   }
 }
 
+// A structure's edit with the keyboard alone: Tab to the phone field, type,
+// Enter submits; the place page then shows the new number.
+async function keyboardEdit(page, base, pid) {
+  try {
+    await page.goto(`${base}/lieu/${pid}/modifier`);
+    let tabs = 0;
+    const id = () => page.evaluate(() => document.activeElement.id);
+    while ((await id()) !== 'telephone' && tabs < 60) { await page.keyboard.press('Tab'); tabs++; }
+    check((await id()) === 'telephone', `keyboard edit: Tab reaches the phone field (${tabs} Tab)`);
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('05 61 65 43 21');
+    await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+    const u = new URL(page.url());
+    const text = await page.locator('main').innerText();
+    check(u.pathname === `/lieu/${pid}` && u.searchParams.get('fait') === 'enregistre' && /05\s61\s65\s43\s21/.test(text),
+      `keyboard edit: Enter saves and the place shows the new phone (${u.pathname}${u.search})`);
+  } catch (e) {
+    check(false, `keyboard edit: ${e.message.split('\n')[0]}`);
+  }
+}
+
 async function noJsLogin(browser, base) {
   const ctx = await browser.newContext({ ...desktop, javaScriptEnabled: false });
   try {
@@ -117,6 +138,7 @@ async function main() {
     await D.ctx.close();
     const K = await openPage(browser, desktop, 'keyboard');
     await keyboardLogin(K.page, base);
+    await keyboardEdit(K.page, base, rec.pid);
     await K.ctx.close();
     await noJsLogin(browser, base);
     check(serverRunning(), 'server: still running');

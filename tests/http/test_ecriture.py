@@ -184,6 +184,7 @@ def test_structure_edit(srv, db):
     r = c.post_form("/lieu/%d/modifier" % pid, fields, csrf_from="/lieu/%d/modifier" % pid)
     check(r.status == 422 and "horaires illisibles" in r.text and 'aria-invalid="true"' in r.text,
           "unreadable hours: 422, the rule next to the field")
+    check('value="pas des horaires"' in r.text, "what was typed is shown again, to be corrected")
     fields[-1] = ("horaires", "Mo-Fr 09:00-12:00")
     r = c.post_form("/lieu/%d/modifier" % pid, fields, csrf_from="/lieu/%d/modifier" % pid)
     check(r.status == 303 and r.header("Location") == "/lieu/%d?fait=enregistre" % pid, "the edit is saved")
