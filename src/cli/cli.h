@@ -32,6 +32,11 @@ int cli_ecrire(const char *path, const char *data, size_t len, const char *qui);
  * outlines) and print a summary to stderr. Returns an exit status
  * (cli_indicateurs.c). */
 int cli_recalculer(struct db *d, int contours);
+/* Journal a write made from the command line, after it committed: action,
+ * objet, id and apres (JSON, nullable); a failure is printed, not fatal
+ * (cli_indicateurs.c). */
+void cli_journaliser(struct db *d, const char *action, const char *objet, const char *id,
+                     const char *apres);
 
 extern const struct cli_command cli_serve_command;
 extern const struct cli_command cli_territoires_command;

@@ -12,8 +12,15 @@
 #include "territoires/ifn.h"
 #include "territoires/indicateurs.h"
 
-static void bilan(const struct ifn_bilan *b)
+/* The summary line, and the journal entry of the write. */
+static void bilan(struct db *d, const char *action, const char *variante,
+                  const struct ifn_bilan *b)
 {
+    char apres[600];
+    snprintf(apres, sizeof apres, "{\"import\":%ld,\"lignes\":%ld,\"gardees\":%ld,"
+             "\"rejetees\":%ld,\"communes\":%ld,\"references\":%ld}", b->id, b->lignes,
+             b->gardees, b->rejetees, b->communes, b->references);
+    cli_journaliser(d, action, "ifn_variante", variante, apres);
     fprintf(stdout, "ifn: lignes=%ld gardees=%ld rejetees=%ld communes=%ld regroupees=%ld "
             "ponderees=%ld references=%ld import=%ld\n",
             b->lignes, b->gardees, b->rejetees, b->communes, b->regroupees, b->ponderees,
@@ -78,7 +85,7 @@ static int cmd_import(struct db *d, const struct opts *o)
         fprintf(stderr, "ifn import: %s\n", err);
         return 1;
     }
-    bilan(&b);
+    bilan(d, "ifn.import", o->variante ? o->variante : "publie", &b);
     return o->sans_recalcul ? 0 : cli_recalculer(d, 0);
 }
 
@@ -108,14 +115,15 @@ static int cmd_calcul(struct db *d, const struct opts *o)
         fprintf(stderr, "ifn calcul: %s\n", err);
         return 1;
     }
-    bilan(&b);
+    char nom[64];
+    snprintf(nom, sizeof nom, "calcul-%s-%s", ifn_reference_nom(ref), ifn_classes_nom(cls));
+    bilan(d, "ifn.calcul", o->variante ? o->variante : nom, &b);
     if (o->activer) {
-        char nom[64];
-        snprintf(nom, sizeof nom, "calcul-%s-%s", ifn_reference_nom(ref), ifn_classes_nom(cls));
         if (ifn_activer(d, o->variante ? o->variante : nom) != 1) {
             fprintf(stderr, "ifn calcul: activation impossible : %s\n", d->err);
             return 1;
         }
+        cli_journaliser(d, "ifn.activer", "ifn_variante", o->variante ? o->variante : nom, NULL);
     }
     return o->sans_recalcul ? 0 : cli_recalculer(d, 0);
 usage:
@@ -246,6 +254,7 @@ static int cmd_ifn(const char *dbpath, struct db *d, int argc, char **argv)
             fprintf(stderr, "ifn activer: %s\n", rc < 0 ? d->err : "variante inconnue");
             return 1;
         }
+        cli_journaliser(d, "ifn.activer", "ifn_variante", o.fichier, NULL);
         return o.sans_recalcul ? 0 : cli_recalculer(d, 0);
     }
     fprintf(stderr, "ifn: action inconnue : %s\n", action);

@@ -4,10 +4,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/buf.h"
 #include "cli/cli.h"
+#include "journal/journal.h"
 #include "territoires/indicateurs.h"
+
+void cli_journaliser(struct db *d, const char *action, const char *objet, const char *id,
+                     const char *apres)
+{
+    struct journal_write w = {.action = action, .objet = objet, .objet_id = id, .apres = apres};
+    if (journal_record(d, NULL, cli_user(), NULL, time(NULL), &w) < 0)
+        fprintf(stderr, "journal : %s\n", d->err);
+}
 
 int cli_recalculer(struct db *d, int contours)
 {
@@ -23,6 +33,11 @@ int cli_recalculer(struct db *d, int contours)
             st.territoires, st.communes, st.lieux, st.lignes, st.s_total, st.s_lecture,
             st.s_distances, st.s_agregation, st.s_contours,
             st.contours_refaits ? "" : " inchangés", st.s_ecriture);
+    char apres[256];
+    snprintf(apres, sizeof apres, "{\"territoires\":%ld,\"communes\":%ld,\"lieux\":%ld,"
+             "\"lignes\":%ld,\"secondes\":%.2f}", st.territoires, st.communes, st.lieux, st.lignes,
+             st.s_total);
+    cli_journaliser(d, "indicateurs.recalculer", "indicateurs", NULL, apres);
     return 0;
 }
 
