@@ -367,6 +367,39 @@ def test_open_data(srv, db):
     conn.close()
 
 
+def test_calcul_arcep(db):
+    """The THD part computed for real from ARCEP's FttH files, classed by département."""
+    arcep = os.path.join(DATA, "arcep")
+    if not os.path.isdir(arcep):
+        print("skip: no ../shared/data/arcep")
+        return
+    out = os.path.join(os.path.dirname(db), "thd.csv")
+    r = cli(db, "ifn", "arcep", os.path.join(arcep, "communes.csv"), os.path.join(arcep, "ftthCommunes.csv"), "-o", out)
+    vals = rows(open(out, encoding="utf-8").read()) if r.returncode == 0 else []
+    check(len(vals) > 35000 and all(0 <= float(x["taux_non_couverture_thd"]) <= 100 for x in vals),
+          "ifn arcep: raw THD non-coverage for %d communes, 0..100 %%" % len(vals))
+    r = cli(db, "ifn", "calcul", out, "--reference", "departement", "--variante", "thd-arcep", "--sans-recalcul")
+    check(r.returncode == 0 and "communes=" in r.stdout, "ifn calcul against the département: %s" % r.stdout.strip())
+    conn = sqlite3.connect(db)
+    n, lo, hi, other = conn.execute("SELECT count(*), min(thd), max(thd), count(mobile) FROM ifn_commune WHERE variante = 'thd-arcep'").fetchone()
+    check(n > 34800 and lo == 1 and hi == 10 and other == 0, "classes 1..10 on THD only (%d communes, %s..%s)" % (n, lo, hi))
+    # within each département the classes follow the raw rates (ties share a class)
+    raw = {x["code"]: float(x["taux_non_couverture_thd"]) for x in vals}
+    by_dep = {}
+    for code, dep, cls in conn.execute("SELECT i.code, c.departement, i.thd FROM ifn_commune i JOIN commune c ON "
+                                       "c.code = i.code WHERE i.variante = 'thd-arcep' AND i.pieces = 1"):
+        if code in raw:
+            by_dep.setdefault(dep, []).append((raw[code], cls))
+    bad = 0
+    for dep, l in by_dep.items():
+        l.sort()
+        bad += sum(1 for (r1, c1), (r2, c2) in zip(l, l[1:]) if c2 < c1 or (r1 == r2 and c1 != c2))
+    check(len(by_dep) > 90 and bad == 0, "classes follow the raw rates within each of %d départements (%d inversions)" % (len(by_dep), bad))
+    active = conn.execute("SELECT value FROM meta WHERE key = 'ifn.variante'").fetchone()[0]
+    check(active == "publie", "a computed variant does not replace the active one unless --activer")
+    conn.close()
+
+
 def test_cli_errors(db):
     r = cli(db, "ifn", "import", "/nonexistent.csv", ok=False)
     check(r.returncode == 1 and "/nonexistent.csv" in r.stderr, "import of a missing file: exit 1 with the path")
@@ -404,6 +437,7 @@ def main():
     finally:
         log = srv.stop()
     check("AddressSanitizer" not in log and "runtime error" not in log, "server log clean")
+    test_calcul_arcep(db)
     test_cli_errors(db)
     return done()
 
