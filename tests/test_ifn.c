@@ -683,6 +683,26 @@ static void test_recalcul(void)
     struct indic_prio pv[5];
     long total;
     CHECK(indic_prioritaires(&d, "nation", "FR", NULL, 0, 5, pv, &total) >= 0 && total == prio);
+    /* histograms of a département, counted here */
+    long hc[10] = {0}, hp[10] = {0}, kc[6] = {0}, kp[6] = {0};
+    long gc[10], gp[10], gkc[6], gkp[6];
+    for (int i = 0; i < NCOM; i++) {
+        if (strcmp(com[i].dep, "01") != 0)
+            continue;
+        double tot = ifn_moyenne(com[i].v);
+        int k = tot >= 9 ? 8 : (int)tot - 1;
+        hc[k]++;
+        hp[k] += com[i].pop;
+        long long id;
+        double km = i % 23 == 7 ? NAN : brute(0, com[i].lat, com[i].lon, &id);
+        int b = isnan(km) ? 5 : km < 2 ? 0 : km < 5 ? 1 : km < 10 ? 2 : km < 20 ? 3 : 4;
+        kc[b]++;
+        kp[b] += com[i].pop;
+    }
+    CHECK(indic_histogrammes(&d, "departement", "01", gc, gp, gkc, gkp) == 1);
+    CHECK(memcmp(hc, gc, sizeof hc) == 0 && memcmp(hp, gp, sizeof hp) == 0);
+    CHECK(memcmp(kc, gkc, sizeof kc) == 0 && memcmp(kp, gkp, sizeof kp) == 0);
+    CHECK(indic_histogrammes(&d, "departement", "99", gc, gp, gkc, gkp) == 0 && gc[0] == 0);
     /* similar territories: the other EPCI of the same zone, closest first */
     struct indic_liste l;
     CHECK(indic_comparables(&d, "epci", "200000002", NULL, &l) == 0 && l.n == 3);

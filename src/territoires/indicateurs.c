@@ -24,6 +24,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/buf.h"
 #include "lieux/geoindex.h"
 #include "store/cache.h"
 #include "territoires/geo.h"
@@ -97,6 +98,8 @@ struct terr {
     long long lieu[INDIC_NCAT]; /* communes: nearest place */
     double f1, f2;              /* similarity features */
     int secret;                 /* bits: pop beyond 5, 10, 20 km suppressed */
+    long hic[10], hip[10];      /* communes, population by IFN class */
+    long hkc[6], hkp[6];        /* ... by distance band (category "tous") */
     int comparables[INDIC_COMPARABLES], ncomp;
 };
 
@@ -454,8 +457,27 @@ static int agreger_ifn(struct db *d, struct modele *m, const char *active, char 
     return 0;
 }
 
+/* Classes of the histograms (indicateurs.h: indic_histogrammes). */
+static int classe_ifn(double v)
+{
+    if (isnan(v))
+        return 9;
+    int k = (int)floor(v) - 1;
+    return k < 0 ? 0 : k > 8 ? 8 : k;
+}
+
+static int classe_km(double km)
+{
+    return isnan(km) ? 5 : km < 2 ? 0 : km < 5 ? 1 : km < 10 ? 2 : km < 20 ? 3 : 4;
+}
+
 static void ajouter_couv(struct terr *t, const struct com *c, int prio, int rural)
 {
+    int ki = classe_ifn(c->ifn_total), kk = classe_km(c->km[0]);
+    t->hic[ki]++;
+    t->hip[ki] += c->pop;
+    t->hkc[kk]++;
+    t->hkp[kk] += c->pop;
     t->pop += c->pop;
     t->communes++;
     t->prio += prio;
@@ -825,8 +847,10 @@ static int ecrire_couverture(struct db *d, const struct modele *m, long *lignes)
 static int ecrire_territoires(struct db *d, const struct modele *m, long *lignes)
 {
     sqlite3_stmt *st = db_prepare(d, "INSERT INTO territoire_indicateur(niveau, code, nom, parent, "
-                                     "zone, population, communes, part_rurale, prioritaires, secret) "
-                                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+                                     "zone, population, communes, part_rurale, prioritaires, secret, "
+                                     "histo_ifn, histo_km) "
+                                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+    struct buf h = BUF_INIT;
     sqlite3_stmt *sc = db_prepare(d, "INSERT INTO territoire_comparable(niveau, code, rang, "
                                      "comparable) VALUES (?1, ?2, ?3, ?4)");
     int rc = st && sc ? 0 : -1;
@@ -842,7 +866,22 @@ static int ecrire_territoires(struct db *d, const struct modele *m, long *lignes
         bind_nan(st, 8, t->pop > 0 ? (double)t->pop_rurale / (double)t->pop : NAN);
         sqlite3_bind_int64(st, 9, t->prio);
         sqlite3_bind_int(st, 10, t->secret);
-        rc = step(d, st, lignes);
+        for (int k = 0; k < 2; k++) {
+            const long *c = k ? t->hkc : t->hic, *p = k ? t->hkp : t->hip;
+            int n = k ? 6 : 10;
+            buf_reset(&h);
+            for (int i = 0; i < n; i++)
+                buf_printf(&h, "%s%ld", i ? " " : "", c[i]);
+            for (int i = 0; i < n; i++)
+                buf_printf(&h, "%s%ld", i ? " " : ";", p[i]);
+            if (h.oom) {
+                rc = -1;
+                break;
+            }
+            sqlite3_bind_text(st, 11 + k, h.s, (int)h.len, SQLITE_TRANSIENT);
+        }
+        if (rc == 0)
+            rc = step(d, st, lignes);
         sqlite3_bind_text(sc, 1, nv_noms[t->nv], -1, SQLITE_STATIC);
         sqlite3_bind_text(sc, 2, t->code, -1, SQLITE_STATIC);
         for (int r = 0; r < t->ncomp && rc == 0; r++) {
@@ -853,6 +892,7 @@ static int ecrire_territoires(struct db *d, const struct modele *m, long *lignes
     }
     sqlite3_finalize(st);
     sqlite3_finalize(sc);
+    buf_free(&h);
     return rc;
 }
 

@@ -176,18 +176,15 @@ struct indic_prio {
 int indic_prioritaires(struct db *d, const char *niveau, const char *code, const char *variante,
                        long offset, int limit, struct indic_prio *out, long *total);
 
-/* Communes of (niveau, code) by IFN total: communes[k] and population[k]
- * for totals in [k+1, k+2) (k = 0..8, 10 counted in the last), [9]
- * without a value. Returns 0 or -1. */
-int indic_histo_ifn(struct db *d, const char *niveau, const char *code, const char *variante,
-                    long communes[10], long population[10]);
-
-/* Communes and population of (niveau, code) by distance to the nearest
- * place of category `cat`, in bands [0,2), [2,5), [5,10), [10,20), >= 20
- * km, and [5] without a point. Returns 0 or -1. */
+/* The histograms of (niveau, code), precomputed: communes and population
+ * by IFN total of the active variant, in [k+1, k+2) for k = 0..8 (10 is
+ * counted in the last) and [9] without a value; and by distance to the
+ * nearest place, in bands [0,2), [2,5), [5,10), [10,20), >= 20 km and [5]
+ * unknown (no point, or no place at all). Returns 1, 0 when not computed,
+ * -1. */
 extern const char *const indic_bandes_km[6];
-int indic_histo_km(struct db *d, const char *niveau, const char *code, int cat, long communes[6],
-                   long population[6]);
+int indic_histogrammes(struct db *d, const char *niveau, const char *code, long ifn_c[10],
+                       long ifn_p[10], long km_c[6], long km_p[6]);
 
 /* The outline of a territory for the maps (GeoJSON text, malloc'd, free()):
  * an EPCI's dissolved outline when computed, else territoires_contour().

@@ -278,14 +278,17 @@ static const char *filtre_communes(const char *niveau)
 int indic_prioritaires(struct db *d, const char *niveau, const char *code, const char *variante,
                        long offset, int limit, struct indic_prio *out, long *total)
 {
+    /* from the territory's communes (index on their département, région,
+     * EPCI), then their values: CROSS JOIN keeps SQLite to that order */
     static const char from[] =
-        " FROM ifn_territoire f JOIN couverture_territoire c ON c.niveau = 'commune' AND "
-        "c.code = f.code AND c.categorie = 'tous' JOIN commune m ON m.code = f.code";
+        " FROM commune m CROSS JOIN ifn_territoire f ON f.variante = ?1 AND f.niveau = 'commune' "
+        "AND f.code = m.code CROSS JOIN couverture_territoire c ON c.niveau = 'commune' AND "
+        "c.code = f.code AND c.categorie = 'tous'";
     char var[64], cond[400], sql[1400];
     variante_de(d, variante, var);
     *total = 0;
-    snprintf(cond, sizeof cond, " WHERE f.variante = ?1 AND f.niveau = 'commune' AND "
-             "f.total >= ?6 AND c.km_moyen >= ?7 AND %s", filtre_communes(niveau));
+    snprintf(cond, sizeof cond, " WHERE f.total >= ?6 AND c.km_moyen >= ?7 AND %s",
+             filtre_communes(niveau));
     for (int pass = 0; pass < 2; pass++) {
         if (pass == 0)
             snprintf(sql, sizeof sql, "SELECT count(*)%s%s", from, cond);
@@ -339,69 +342,46 @@ int indic_prioritaires(struct db *d, const char *niveau, const char *code, const
     return 0;
 }
 
-int indic_histo_ifn(struct db *d, const char *niveau, const char *code, const char *variante,
-                    long communes[10], long population[10])
-{
-    char var[64], sql[700];
-    variante_de(d, variante, var);
-    memset(communes, 0, 10 * sizeof *communes);
-    memset(population, 0, 10 * sizeof *population);
-    snprintf(sql, sizeof sql,
-             "SELECT CASE WHEN f.total IS NULL THEN 9 WHEN f.total >= 9 THEN 8 "
-             "ELSE CAST(f.total AS INTEGER) - 1 END AS k, count(*), "
-             "sum(coalesce(m.population, 0)) FROM commune m LEFT JOIN ifn_territoire f ON "
-             "f.variante = ?1 AND f.niveau = 'commune' AND f.code = m.code WHERE %s GROUP BY k",
-             filtre_communes(niveau));
-    sqlite3_stmt *st = db_prepare_cached(d, sql);
-    if (!st)
-        return -1;
-    sqlite3_bind_text(st, 1, var, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, code, -1, SQLITE_TRANSIENT);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int k = sqlite3_column_int(st, 0);
-        if (k < 0)
-            k = 0;
-        if (k > 9)
-            k = 9;
-        communes[k] += sqlite3_column_int64(st, 1);
-        population[k] += sqlite3_column_int64(st, 2);
-    }
-    db_release(d, st);
-    return rc == SQLITE_DONE ? 0 : db_fail(d, "ifn histogram");
-}
-
 const char *const indic_bandes_km[6] = {"moins de 2 km", "de 2 à 5 km", "de 5 à 10 km",
                                         "de 10 à 20 km", "20 km ou plus", "distance inconnue"};
 
-int indic_histo_km(struct db *d, const char *niveau, const char *code, int cat, long communes[6],
-                   long population[6])
+/* "c1 c2 ..;p1 p2 .." into c[n] and p[n]; missing numbers stay 0. */
+static void lire_histo(const char *s, long *c, long *p, int n)
 {
-    char sql[700];
-    memset(communes, 0, 6 * sizeof *communes);
-    memset(population, 0, 6 * sizeof *population);
-    snprintf(sql, sizeof sql,
-             "SELECT CASE WHEN c.km_moyen IS NULL THEN 5 WHEN c.km_moyen < 2 THEN 0 "
-             "WHEN c.km_moyen < 5 THEN 1 WHEN c.km_moyen < 10 THEN 2 WHEN c.km_moyen < 20 THEN 3 "
-             "ELSE 4 END AS k, count(*), sum(coalesce(m.population, 0)) FROM commune m "
-             "LEFT JOIN couverture_territoire c ON c.niveau = 'commune' AND c.code = m.code AND "
-             "c.categorie = ?1 WHERE %s GROUP BY k",
-             filtre_communes(niveau));
-    sqlite3_stmt *st = db_prepare_cached(d, sql);
+    memset(c, 0, (size_t)n * sizeof *c);
+    memset(p, 0, (size_t)n * sizeof *p);
+    for (int part = 0; s && part < 2; part++) {
+        long *v = part ? p : c;
+        for (int i = 0; i < n; i++) {
+            char *end;
+            long x = strtol(s, &end, 10);
+            if (end == s)
+                break;
+            v[i] = x;
+            s = end;
+        }
+        s = strchr(s, ';');
+        if (s)
+            s++;
+    }
+}
+
+int indic_histogrammes(struct db *d, const char *niveau, const char *code, long ifn_c[10],
+                       long ifn_p[10], long km_c[6], long km_p[6])
+{
+    sqlite3_stmt *st = db_prepare_cached(d, "SELECT histo_ifn, histo_km FROM territoire_indicateur "
+                                            "WHERE niveau = ?1 AND code = ?2");
     if (!st)
         return -1;
-    sqlite3_bind_text(st, 1, indic_categorie(cat)->cle, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, code, -1, SQLITE_TRANSIENT);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int k = sqlite3_column_int(st, 0);
-        if (k < 0 || k > 5)
-            k = 5;
-        communes[k] += sqlite3_column_int64(st, 1);
-        population[k] += sqlite3_column_int64(st, 2);
-    }
+    sqlite3_bind_text(st, 1, niveau, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, code, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    lire_histo(rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL, ifn_c, ifn_p, 10);
+    lire_histo(rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 1) : NULL, km_c, km_p, 6);
     db_release(d, st);
-    return rc == SQLITE_DONE ? 0 : db_fail(d, "distance histogram");
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_fail(d, "histograms");
+    return rc == SQLITE_ROW;
 }
 
 char *indic_contour(struct db *d, const char *niveau, const char *code)

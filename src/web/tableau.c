@@ -110,8 +110,7 @@ int tableau_charger(struct db *d, const char *niveau, const char *code, int npri
     snprintf(t->enfant_niveau, sizeof t->enfant_niveau, "%s", enfants[idx]);
     if (indic_enfants(d, t->niveau, t->code, t->enfant_niveau, NULL, &t->enfants) < 0 ||
         indic_comparables(d, t->niveau, t->code, NULL, &t->comparables) < 0 ||
-        indic_histo_ifn(d, t->niveau, t->code, NULL, t->hifn_c, t->hifn_p) < 0 ||
-        indic_histo_km(d, t->niveau, t->code, 0, t->hkm_c, t->hkm_p) < 0) {
+        indic_histogrammes(d, t->niveau, t->code, t->hifn_c, t->hifn_p, t->hkm_c, t->hkm_p) < 0) {
         tableau_free(t);
         return -1;
     }

@@ -91,6 +91,10 @@ CREATE TABLE territoire_indicateur (
   secret INTEGER NOT NULL DEFAULT 0, -- statistical secrecy of the open data:
                                -- bits 1, 2, 4 = population beyond 5, 10,
                                -- 20 km suppressed (territoires/secret.h)
+  histo_ifn TEXT,              -- communes and population by IFN class (active
+                               -- variant): "c1 .. c10;p1 .. p10"
+  histo_km TEXT,               -- ... by distance band to the nearest place:
+                               -- "c1 .. c6;p1 .. p6"
   PRIMARY KEY (niveau, code)
 ) WITHOUT ROWID;
 
