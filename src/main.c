@@ -20,6 +20,7 @@ static const struct cli_command *const commands[] = {
     &cli_structures_command,
     &cli_journal_command,
     &cli_base_command,
+    &cli_diagnostic_command,
     &cli_ifn_command,
     &cli_indicateurs_command,
 };

@@ -45,6 +45,7 @@ extern const struct cli_command cli_comptes_command;
 extern const struct cli_command cli_structures_command;
 extern const struct cli_command cli_journal_command;
 extern const struct cli_command cli_base_command;
+extern const struct cli_command cli_diagnostic_command;
 extern const struct cli_command cli_ifn_command;
 extern const struct cli_command cli_indicateurs_command;
 

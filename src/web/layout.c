@@ -19,8 +19,9 @@ static const struct {
     const char *href, *label;
 } nav[] = {
     {"/", "Chercher un lieu"},
+    {"/diagnostic", "Faire le point"},
     {"/carte", "Carte"},
-    {"/tableau", "Diagnostic"},
+    {"/tableau", "Territoires"},
     {"/doublons", "Doublons"},
     {"/imports", "Imports"},
 };
