@@ -2,7 +2,7 @@
 # run.sh - every side-by-side benchmark of bench/, one after the other, then
 # a summary table. Not part of the test suite: run by hand (or `make bench`).
 #
-#   bench/run.sh                 import, knn, http, dedup, charge, diagnostic
+#   bench/run.sh                 import, knn, http, dedup, charge, diagnostic, indicateurs
 #   bench/run.sh knn http        only those
 # Each benchmark writes bench/out/NAME.txt (its table), NAME.tsv (every run)
 # and NAME.summary; this script adds bench/out/summary.txt. bench/out/ is
@@ -16,7 +16,7 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 need_bin
 cd "$ROOT"
-which=${*:-import knn http dedup charge diagnostic}
+which=${*:-import knn http dedup charge diagnostic indicateurs}
 status=0
 : >"$OUT/run.log"
 for b in $which; do
@@ -41,7 +41,7 @@ for b in $which; do
         status=1; say "bench: dedup FAILED"
       fi
       ;;
-    import | knn | http | diagnostic)
+    import | knn | http | diagnostic | indicateurs)
       if ! bash "bench/$b.sh"; then status=1; say "bench: $b FAILED"; fi
       ;;
     charge)
@@ -53,7 +53,7 @@ for b in $which; do
         status=1; say "bench: charge FAILED"
       fi
       ;;
-    *) say "bench: unknown benchmark $b (import, knn, http, dedup, charge, diagnostic)"; status=1 ;;
+    *) say "bench: unknown benchmark $b (import, knn, http, dedup, charge, diagnostic, indicateurs)"; status=1 ;;
   esac
   echo "$b $(($(date +%s) - t0)) s" >>"$OUT/run.log"
 done

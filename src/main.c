@@ -21,6 +21,8 @@ static const struct cli_command *const commands[] = {
     &cli_journal_command,
     &cli_base_command,
     &cli_diagnostic_command,
+    &cli_ifn_command,
+    &cli_indicateurs_command,
 };
 #define NCOMMANDS (sizeof commands / sizeof *commands)
 

@@ -8,10 +8,12 @@
 
 #include "http/api.h"
 #include "http/api_diagnostic.h"
+#include "http/api_indicateurs.h"
 #include "web/html.h"
 #include "web/pages.h"
 #include "web/pages_comptes.h"
 #include "web/pages_diagnostic.h"
+#include "web/pages_territoires.h"
 
 /* Methods a route answers. GET routes also answer HEAD. */
 enum { M_GET = 1, M_POST = 2, M_PUT = 4, M_DELETE = 8 };
@@ -86,6 +88,13 @@ static const struct route routes[] = {
     {M_GET, "/api/v1/diagnostic/statistiques", api_diagnostic_stats},
     {M_GET, "/api/v1/diagnostic/export", api_diagnostic_export},
     {M_GET, "/sante", api_sante},
+    /* territoires: the territorial diagnostic (issue 6) */
+    {M_GET, "/tableau", page_tableau_france},
+    {M_GET, "/tableau/*/*", page_tableau},
+    {M_GET, "/tableau/*/*/*", page_tableau_fichier},
+    {M_GET, "/api/v1/indicateurs", api_indicateurs},
+    {M_GET, "/api/v1/indicateurs/*/*", api_indicateurs_territoire},
+    {M_GET, "/api/v1/communes-prioritaires", api_communes_prioritaires},
 };
 
 #define MAX_CAPTURES 4
