@@ -13,8 +13,11 @@ B       ?= build
 
 LIB_SRC  = $(filter-out src/main.c,$(wildcard src/*/*.c))
 HEADERS  = $(wildcard src/*/*.h)
+# CSS and scripts are also embedded gzipped (served when the browser accepts it).
+GZ_STATIC = $(patsubst %,build/gen/gz/%.gz,$(filter %.css %.js,$(wildcard web/static/*)))
 EMBED    = $(sort $(wildcard src/store/migrations/*.sql) $(wildcard data/mappings/*.json) \
-             $(wildcard web/static/*) docs/openapi.json)
+             $(wildcard data/diagnostic/*.json) $(wildcard data/i18n/*.json) \
+             $(wildcard web/static/*) docs/openapi.json) $(GZ_STATIC)
 LIB_OBJ  = $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/embedded.o
 TESTS    = $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/test_*.c))
 FUZZERS  = $(patsubst fuzz/%.c,build/fuzz/%,$(wildcard fuzz/fuzz_*.c))
@@ -47,11 +50,16 @@ $(B)/%.o: %.c $(HEADERS) build/gen/embedded.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-# Data files built into the binary (migrations, mappings, stylesheet, OpenAPI).
+# Data files built into the binary (migrations, mappings, diagnostic referential,
+# question banks and message catalogues, static files, OpenAPI).
 build/gen/embedded.h build/gen/embedded.c &: $(EMBED) scripts/embed.c
 	@mkdir -p build/gen
 	$(CC) -O1 -o build/gen/embed scripts/embed.c
 	build/gen/embed build/gen/embedded $(EMBED)
+
+build/gen/gz/%.gz: %
+	@mkdir -p $(dir $@)
+	gzip -9 -n -c $< > $@
 
 $(B)/gen/embedded.o: build/gen/embedded.c
 	@mkdir -p $(dir $@)

@@ -2,7 +2,7 @@
 # run.sh - every side-by-side benchmark of bench/, one after the other, then
 # a summary table. Not part of the test suite: run by hand (or `make bench`).
 #
-#   bench/run.sh                 import, knn, http, dedup, charge
+#   bench/run.sh                 import, knn, http, dedup, charge, diagnostic, indicateurs
 #   bench/run.sh knn http        only those
 #   bench/run.sh accompagnement  10 million activities (~20 min, 5 GB of disk; not in the default list)
 # Each benchmark writes bench/out/NAME.txt (its table), NAME.tsv (every run)
@@ -17,7 +17,7 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 need_bin
 cd "$ROOT"
-which=${*:-import knn http dedup charge}
+which=${*:-import knn http dedup charge diagnostic indicateurs}
 status=0
 : >"$OUT/run.log"
 for b in $which; do
@@ -42,7 +42,7 @@ for b in $which; do
         status=1; say "bench: dedup FAILED"
       fi
       ;;
-    import | knn | http)
+    import | knn | http | diagnostic | indicateurs)
       if ! bash "bench/$b.sh"; then status=1; say "bench: $b FAILED"; fi
       ;;
     charge)
@@ -67,7 +67,7 @@ for b in $which; do
         status=1; say "bench: accompagnement FAILED"
       fi
       ;;
-    *) say "bench: unknown benchmark $b (import, knn, http, dedup, charge, accompagnement)"; status=1 ;;
+    *) say "bench: unknown benchmark $b (import, knn, http, dedup, charge, diagnostic, indicateurs, accompagnement)"; status=1 ;;
   esac
   echo "$b $(($(date +%s) - t0)) s" >>"$OUT/run.log"
 done

@@ -3,10 +3,11 @@
 # embedded SQLite file, then serve the platform on http://127.0.0.1:8080.
 #
 # Data: the real files of ../shared/data/ when that folder is there (places
-# of ../shared/data/lieux/, commune coordinates and contours); otherwise the
-# small demo set shipped in data/demo/ (fictional places, marked as demo in
-# every page). Territories come from the pinned npm package
-# @etalab/decoupage-administratif installed by scripts/setup.sh.
+# of ../shared/data/lieux/, commune coordinates and contours, the IFN);
+# otherwise the small demo set shipped in data/demo/ (fictional places,
+# marked as demo in every page; the dashboards then have no IFN).
+# Territories come from the pinned npm package @etalab/decoupage-administratif
+# installed by scripts/setup.sh.
 # Every step is idempotent: running it again re-imports (unchanged rows are
 # only touched) and keeps coordinators' deduplication decisions.
 # Environment: PASSERELLE_DB (default passerelle.db), PORT (default 8080),
@@ -42,6 +43,16 @@ else
   p lieux demo on
 fi
 p lieux dedup
+# The territorial diagnostic: La Mednum's IFN when the shared data has it
+# (weights of merged communes and arrondissements from the communes file),
+# then every indicator of the dashboards, recomputed from the places above.
+if [ -f "$SHARED/ifn/ifn-communes.csv" ]; then
+  echo "run: ifn import $SHARED/ifn/ifn-communes.csv"
+  p ifn import "$SHARED/ifn/ifn-communes.csv" --populations "$SHARED/communes/communes.csv" \
+    --sans-recalcul | tail -n 1
+  p ifn import tests/data/ifn-epci-publie.csv --sans-recalcul | tail -n 1
+fi
+p indicateurs recalculer
 if [ "$(p comptes liste | wc -l)" -le 1 ]; then
   echo "run: aucun compte pour l'instant. Pour créer l'administrateur national :"
   echo "       $bin --db $DB comptes creer-admin VOTRE@ADRESSE"

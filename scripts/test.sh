@@ -15,8 +15,10 @@ log=$(mktemp -d)
 trap 'rm -rf "$log"' EXIT
 passed=0; failed=0; broken=0
 
-tally() { # tally NAME FILE STATUS
-  local line p f
+t_start=$SECONDS
+tally() { # tally NAME FILE STATUS  (the time since the previous tally is shown)
+  local line p f el=$((SECONDS - t_start))
+  t_start=$SECONDS
   line=$(grep -E '^check: [0-9]+ passed, [0-9]+ failed' "$2" | tail -n 1)
   if [ -z "$line" ]; then
     echo "FAIL $1: no result line (exit $3)"; tail -n 20 "$2"; broken=$((broken + 1)); return
@@ -28,7 +30,7 @@ tally() { # tally NAME FILE STATUS
     echo "FAIL $1 ($line, exit $3)"; grep -v '^check:' "$2" | tail -n 30
     [ "$f" = 0 ] && broken=$((broken + 1))
   else
-    echo "ok   $1 ($p checks)"
+    echo "ok   $1 ($p checks, ${el} s)"
   fi
 }
 
@@ -85,5 +87,6 @@ for t in tests/browser/test_*.mjs; do
 done
 
 if [ "$broken" != 0 ]; then failed=$((failed + broken)); fi
+echo "(whole run: ${SECONDS} s)"
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

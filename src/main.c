@@ -20,6 +20,9 @@ static const struct cli_command *const commands[] = {
     &cli_structures_command,
     &cli_journal_command,
     &cli_base_command,
+    &cli_diagnostic_command,
+    &cli_ifn_command,
+    &cli_indicateurs_command,
     &cli_accompagnement_command,
 };
 #define NCOMMANDS (sizeof commands / sizeof *commands)

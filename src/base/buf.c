@@ -103,3 +103,16 @@ void buf_free(struct buf *b)
     b->len = b->cap = 0;
     b->oom = 0;
 }
+
+int buf_read_stream(struct buf *b, FILE *f, size_t max)
+{
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (b->len + n > max)
+            return -2;
+        if (buf_add(b, chunk, n) < 0)
+            return -1;
+    }
+    return ferror(f) ? -1 : 0;
+}

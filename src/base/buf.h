@@ -9,6 +9,7 @@
 #define BASE_BUF_H
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 
 struct buf {
     char *s;
@@ -26,6 +27,9 @@ int buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 /* Ensure room for n more bytes; returns 0 or -1. */
 int buf_grow(struct buf *b, size_t n);
 void buf_reset(struct buf *b);
+/* Append the rest of stream f, at most max bytes. Returns 0, -1 on a read
+ * error or when memory runs out, -2 when f holds more than max bytes. */
+int buf_read_stream(struct buf *b, FILE *f, size_t max);
 /* Give the bytes to the caller (free() them); the buffer is left empty.
  * Returns an empty allocated string for an empty buffer, NULL on OOM. */
 char *buf_take(struct buf *b);

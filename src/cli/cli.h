@@ -11,6 +11,8 @@
  * kept true to the code (and to README.md). */
 #ifndef CLI_CLI_H
 #define CLI_CLI_H
+#include <stddef.h>
+
 #include "store/db.h"
 
 struct cli_command {
@@ -23,6 +25,18 @@ struct cli_command {
 
 /* The operator's login name, recorded in the journal as "cli:NAME". */
 const char *cli_user(void);
+/* Write len bytes to the file `path` (NULL: stdout). On failure prints
+ * "qui: why" in French to stderr and returns -1; else 0 (cli_sortie.c). */
+int cli_ecrire(const char *path, const char *data, size_t len, const char *qui);
+/* Recompute the territorial indicators (contours: 1 to rebuild the EPCI
+ * outlines) and print a summary to stderr. Returns an exit status
+ * (cli_indicateurs.c). */
+int cli_recalculer(struct db *d, int contours);
+/* Journal a write made from the command line, after it committed: action,
+ * objet, id and apres (JSON, nullable); a failure is printed, not fatal
+ * (cli_indicateurs.c). */
+void cli_journaliser(struct db *d, const char *action, const char *objet, const char *id,
+                     const char *apres);
 
 extern const struct cli_command cli_serve_command;
 extern const struct cli_command cli_territoires_command;
@@ -31,6 +45,9 @@ extern const struct cli_command cli_comptes_command;
 extern const struct cli_command cli_structures_command;
 extern const struct cli_command cli_journal_command;
 extern const struct cli_command cli_base_command;
+extern const struct cli_command cli_diagnostic_command;
+extern const struct cli_command cli_ifn_command;
+extern const struct cli_command cli_indicateurs_command;
 extern const struct cli_command cli_accompagnement_command;
 
 #endif

@@ -7,11 +7,15 @@
 #include <strings.h>
 
 #include "http/api.h"
+#include "http/api_diagnostic.h"
+#include "http/api_indicateurs.h"
 #include "http/api_accompagnement.h"
 #include "web/html.h"
 #include "web/pages.h"
 #include "web/pages_accompagnement.h"
 #include "web/pages_comptes.h"
+#include "web/pages_diagnostic.h"
+#include "web/pages_territoires.h"
 
 /* Methods a route answers. GET routes also answer HEAD. */
 enum { M_GET = 1, M_POST = 2, M_PUT = 4, M_DELETE = 8 };
@@ -64,7 +68,35 @@ static const struct route routes[] = {
     {M_GET | M_POST, "/admin/jetons", page_admin_jetons},
     {M_GET, "/journal", page_journal},
     {M_GET, "/journal.csv", page_journal_csv},
+    /* diagnostic */
+    {M_GET, "/diagnostic", page_diagnostic},
+    {M_POST, "/diagnostic", page_diagnostic_start},
+    {M_GET, "/diagnostic/sw.js", page_diagnostic_sw},
+    {M_GET, "/diagnostic/pro", page_diagnostic_pro},
+    {M_POST, "/diagnostic/pro", page_diagnostic_pro_start},
+    {M_GET, "/diagnostic/statistiques", page_diagnostic_stats},
+    {M_GET | M_POST, "/diagnostic/publier", page_diagnostic_publier},
+    {M_POST, "/diagnostic/publier/activer", page_diagnostic_activer},
+    {M_GET, "/diagnostic/s/*", page_diagnostic_session},
+    {M_POST, "/diagnostic/s/*", page_diagnostic_answer},
+    {M_GET, "/diagnostic/s/*/resultat", page_diagnostic_result},
+    {M_GET | M_POST, "/diagnostic/s/*/envoyer/*", page_diagnostic_send},
+    {M_GET | M_POST, "/diagnostic/s/*/observations", page_diagnostic_observations},
+    {M_GET, "/api/v1/diagnostic/referentiel", api_diagnostic_referentiel},
+    {M_GET, "/api/v1/diagnostic/banque", api_diagnostic_banque},
+    {M_GET, "/api/v1/diagnostic/paquet/*", api_diagnostic_paquet},
+    {M_GET, "/api/v1/diagnostic/sessions/*", api_diagnostic_session_get},
+    {M_PUT, "/api/v1/diagnostic/sessions/*", api_diagnostic_session_put},
+    {M_GET, "/api/v1/diagnostic/statistiques", api_diagnostic_stats},
+    {M_GET, "/api/v1/diagnostic/export", api_diagnostic_export},
     {M_GET, "/sante", api_sante},
+    /* territoires: the territorial diagnostic (issue 6) */
+    {M_GET, "/tableau", page_tableau_france},
+    {M_GET, "/tableau/*/*", page_tableau},
+    {M_GET, "/tableau/*/*/*", page_tableau_fichier},
+    {M_GET, "/api/v1/indicateurs", api_indicateurs},
+    {M_GET, "/api/v1/indicateurs/*/*", api_indicateurs_territoire},
+    {M_GET, "/api/v1/communes-prioritaires", api_communes_prioritaires},
     /* accompagnement: activities, followed people, referrals, statistics */
     {M_GET, "/activites", page_activites},
     {M_GET | M_POST, "/activites/nouvelle", page_activite_nouvelle},

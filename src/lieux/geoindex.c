@@ -94,12 +94,11 @@ static int load_points(struct db *d, struct gpoint **pts, size_t *n)
     return 0;
 }
 
-struct geoindex *geoindex_build(struct db *d)
+/* Build the grid over raw[0..n) (taken: freed here). NULL when memory runs out. */
+static struct geoindex *build_from(struct gpoint *raw, size_t n)
 {
     struct geoindex *g = calloc(1, sizeof *g);
-    struct gpoint *raw = NULL;
-    size_t n = 0;
-    if (!g || load_points(d, &raw, &n) < 0)
+    if (!g)
         goto fail;
     double minlat = 90, maxlat = -90, minlon = 180, maxlon = -180;
     for (size_t i = 0; i < n; i++) {
@@ -141,11 +140,31 @@ struct geoindex *geoindex_build(struct db *d)
     g->n = n;
     return g;
 fail:
-    if (g && !d->err[0])
-        snprintf(d->err, sizeof d->err, "out of memory");
     free(raw);
     geoindex_free(g);
     return NULL;
+}
+
+struct geoindex *geoindex_build(struct db *d)
+{
+    struct gpoint *raw = NULL;
+    size_t n = 0;
+    if (load_points(d, &raw, &n) < 0)
+        return NULL;
+    struct geoindex *g = build_from(raw, n);
+    if (!g)
+        snprintf(d->err, sizeof d->err, "out of memory");
+    return g;
+}
+
+struct geoindex *geoindex_build_points(const struct geoindex_point *v, size_t n)
+{
+    struct gpoint *raw = malloc((n ? n : 1) * sizeof *raw);
+    if (!raw)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        raw[i] = (struct gpoint){.lat = v[i].lat, .lon = v[i].lon, .id = v[i].id, .prive = 0};
+    return build_from(raw, n);
 }
 
 static int pragma_int(struct db *d, const char *sql)

@@ -34,6 +34,17 @@ struct geoindex_hit {
 struct geoindex *geoindex_build(struct db *d);
 void geoindex_free(struct geoindex *g);
 
+/* A point given to geoindex_build_points(). */
+struct geoindex_point {
+    long long id;
+    double lat, lon;
+};
+
+/* Build an index of arbitrary points (e.g. the places of one service),
+ * all receiving the public. Returns the index (geoindex_free()), or NULL
+ * when memory runs out. */
+struct geoindex *geoindex_build_points(const struct geoindex_point *v, size_t n);
+
 /* The index of this connection, current with the data. NULL with d->err. */
 struct geoindex *geoindex_get(struct db *d);
 

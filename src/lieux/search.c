@@ -46,19 +46,46 @@ static int utc_offset_min(const struct lieu *l, time_t t)
     return text_paris_utc_offset(t);
 }
 
-int lieux_open_at(const struct lieu *l, time_t t)
+/* The place's parsed hours (horaires_free()) and its local wall clock at
+ * t into *local and *tm; NULL when it has no hours or they do not parse. */
+static struct horaires *hours_at(const struct lieu *l, time_t t, time_t *local, struct tm *tm)
 {
     if (!l->f[LF_HORAIRES])
-        return -1;
+        return NULL;
     struct horaires *h = horaires_parse(l->f[LF_HORAIRES], NULL);
     if (!h)
-        return -1;
-    time_t local = t + (time_t)utc_offset_min(l, t) * 60;
+        return NULL;
+    *local = t + (time_t)utc_offset_min(l, t) * 60;
+    gmtime_r(local, tm);
+    return h;
+}
+
+int lieux_open_at(const struct lieu *l, time_t t)
+{
+    time_t local;
     struct tm tm;
-    gmtime_r(&local, &tm);
+    struct horaires *h = hours_at(l, t, &local, &tm);
+    if (!h)
+        return -1;
     int open = horaires_open_at(h, &tm);
     horaires_free(h);
     return open;
+}
+
+int lieux_next_opening(const struct lieu *l, time_t t, struct tm *local_open)
+{
+    time_t local;
+    struct tm tm;
+    struct horaires *h = hours_at(l, t, &local, &tm);
+    if (!h)
+        return -1;
+    int m = horaires_minutes_until_open(h, &tm);
+    horaires_free(h);
+    if (m >= 0 && local_open) {
+        time_t at = local + (time_t)m * 60;
+        gmtime_r(&at, local_open);
+    }
+    return m;
 }
 
 int lieux_field_filterable(enum lieu_field f)

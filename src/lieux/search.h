@@ -73,5 +73,9 @@ double lieux_haversine_km(double lat1, double lon1, double lat2, double lon2);
 
 /* Is the place open at t (Europe/Paris wall clock)? 1, 0, or -1 unknown. */
 int lieux_open_at(const struct lieu *l, time_t t);
+/* Minutes from t until the place opens (0: open now), -1 when unknown or
+ * not open within 8 days. local_open (may be NULL) gets the wall-clock
+ * time of that opening in the place's local time. */
+int lieux_next_opening(const struct lieu *l, time_t t, struct tm *local_open);
 
 #endif

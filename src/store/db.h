@@ -18,7 +18,7 @@
 
 /* Slots for a domain's per-connection cache (e.g. the places' spatial
  * index), released by db_close() with their free function. */
-enum db_ext { DB_EXT_LIEUX_GEO, DB_EXT_RESOLVER, DB_EXT__COUNT };
+enum db_ext { DB_EXT_LIEUX_GEO, DB_EXT_RESOLVER, DB_EXT_DIAGNOSTIC, DB_EXT__COUNT };
 
 struct db {
     sqlite3 *h;

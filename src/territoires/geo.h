@@ -69,4 +69,12 @@ int geo_centroid_text(const char *geojson, double *lat, double *lon);
 int geo_contains(const json_t *geometry, double lat, double lon);
 int geo_contains_text(const char *geojson, double lat, double lon);
 
+/* The outline of polygons that share their borders exactly (the communes
+ * of an EPCI): inner borders (edges present in two polygons) removed, the
+ * remaining edges chained into rings, holes nested in their exterior
+ * (dissolve.c). geometries[i] are Polygon or MultiPolygon objects
+ * (others, and NULL, are skipped). Returns a new MultiPolygon (release
+ * with json_decref), or NULL when nothing is left or memory runs out. */
+json_t *geo_dissolve(const json_t *const *geometries, size_t n);
+
 #endif

@@ -99,7 +99,9 @@ void form_text(struct buf *b, const struct form_field *f)
     if (f->error) {
         html_raw(b, "<p class=\"erreur\" id=\"");
         html_attr(b, f->name);
-        html_raw(b, "-erreur\"><strong>Erreur :</strong> ");
+        html_raw(b, "-erreur\"><strong>");
+        html_txt(b, f->error_prefix ? f->error_prefix : "Erreur :");
+        html_raw(b, "</strong> ");
         html_txt(b, f->error);
         html_raw(b, "</p>\n");
     }

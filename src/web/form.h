@@ -39,6 +39,7 @@ struct form_field {
     const char *autocomplete; /* e.g. "email", "current-password", or NULL */
     int required;
     int textarea;          /* a <textarea> instead of an input */
+    const char *error_prefix; /* before the error, "Erreur :" when NULL (other languages) */
 };
 
 void form_text(struct buf *b, const struct form_field *f);

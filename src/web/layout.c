@@ -19,7 +19,9 @@ static const struct {
     const char *href, *label;
 } nav[] = {
     {"/", "Chercher un lieu"},
+    {"/diagnostic", "Faire le point"},
     {"/carte", "Carte"},
+    {"/tableau", "Territoires"},
     {"/doublons", "Doublons"},
     {"/imports", "Imports"},
 };
@@ -44,6 +46,8 @@ static int current(const struct request *rq, const char *href)
                strncmp(rq->path, "/lieu/", 6) == 0;
     if (strcmp(href, "/carte") == 0)
         return strcmp(rq->path, "/carte") == 0 || strncmp(rq->path, "/territoire/", 12) == 0;
+    if (strcmp(href, "/tableau") == 0)
+        return strcmp(rq->path, "/tableau") == 0 || strncmp(rq->path, "/tableau/", 9) == 0;
     return strcmp(rq->path, href) == 0;
 }
 
@@ -485,6 +489,23 @@ const char *page_niveau_label(enum territoire_niveau n)
     case TERRITOIRE_REGION: return "région";
     }
     return "";
+}
+
+const char *page_epci_type(const char *type)
+{
+    static const struct {
+        const char *code, *label;
+    } types[] = {
+        {"CC", "communauté de communes"},
+        {"CA", "communauté d'agglomération"},
+        {"CU", "communauté urbaine"},
+        {"METRO", "métropole"},
+        {"MET69", "métropole de Lyon"},
+    };
+    for (size_t i = 0; i < sizeof types / sizeof *types; i++)
+        if (strcmp(type, types[i].code) == 0)
+            return types[i].label;
+    return "intercommunalité";
 }
 
 void page_territoire_href(struct buf *b, enum territoire_niveau n, const char *code)

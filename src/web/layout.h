@@ -100,6 +100,9 @@ void page_pager(struct buf *b, const char *href_prefix, long page, long pages);
 
 /* "commune", "intercommunalité", "département", "région". */
 const char *page_niveau_label(enum territoire_niveau n);
+/* The kind of an EPCI in words: "CC" -> "communauté de communes" (static);
+ * "intercommunalité" when unknown. */
+const char *page_epci_type(const char *type);
 /* "/territoire/departement/13" (escaped for an attribute). */
 void page_territoire_href(struct buf *b, enum territoire_niveau n, const char *code);
 

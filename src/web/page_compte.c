@@ -30,7 +30,10 @@ static int may_somewhere(const struct actor *a, enum authz_action action)
     case AZ_AUDIT_READ:
         return actor_has_role(a, ROLE_ADMIN) || actor_has_role(a, ROLE_COORDINATEUR);
     case AZ_JETON_MANAGE:
+    case AZ_DIAGNOSTIC_PUBLISH:
         return actor_has_role(a, ROLE_ADMIN);
+    case AZ_DIAGNOSTIC_PRO:
+        return actor_has_role(a, ROLE_MEDIATEUR) || actor_has_role(a, ROLE_GESTIONNAIRE);
     default:
         return 0;
     }
@@ -79,6 +82,12 @@ void page_espace(const struct request *rq, struct response *rs)
     if (may_somewhere(a, AZ_JETON_MANAGE))
         html_raw(b, "<li><a href=\"/admin/jetons\">Jetons d'accès à l'API</a> des producteurs "
                     "de données</li>\n");
+    if (may_somewhere(a, AZ_DIAGNOSTIC_PRO))
+        html_raw(b, "<li><a href=\"/diagnostic/pro\">Diagnostic avec une personne</a> : faire "
+                    "le point sur le numérique ensemble, noter vos observations</li>\n");
+    if (may_somewhere(a, AZ_DIAGNOSTIC_PUBLISH))
+        html_raw(b, "<li><a href=\"/diagnostic/publier\">Banques de questions du "
+                    "diagnostic</a> : publier une nouvelle version</li>\n");
     /* accompagnement */
     if (actor_has_role(a, ROLE_MEDIATEUR))
         html_raw(b, "<li><a href=\"/activites/nouvelle\">Enregistrer un accompagnement</a> ou "

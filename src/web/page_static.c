@@ -1,7 +1,9 @@
 /* page_static.c - GET /static/{file}: files of web/static/ built into the
  * binary (embedded_files[], see scripts/embed.c), with their content type
- * and Cache-Control "public, max-age=3600". Names are limited to
+ * and Cache-Control "public, max-age=3600"; CSS and scripts gzipped (the
+ * copies the Makefile embeds) when the browser accepts it. Names are limited to
  * [a-z0-9._-] (no path, no hidden file); anything else is a 404. */
+#include <stdio.h>
 #include <string.h>
 
 #include "embedded.h"
@@ -44,6 +46,21 @@ static int name_ok(const char *name)
     return 1;
 }
 
+/* The gzipped copy of `path` (built by the Makefile) when the browser
+ * accepts gzip, or NULL. */
+static const struct embedded_file *gzipped(const struct request *rq, const char *path)
+{
+    const char *ae = request_header(rq, "Accept-Encoding");
+    if (!ae || !strstr(ae, "gzip"))
+        return NULL;
+    char gz[128];
+    snprintf(gz, sizeof gz, "build/gen/gz/%s.gz", path);
+    for (size_t i = 0; i < embedded_count; i++)
+        if (strcmp(embedded_files[i].name, gz) == 0)
+            return &embedded_files[i];
+    return NULL;
+}
+
 void page_static(const struct request *rq, struct response *rs)
 {
     const char *name = rq->ncaptures > 0 ? rq->captures[0] : "";
@@ -56,7 +73,14 @@ void page_static(const struct request *rq, struct response *rs)
             if (strcmp(embedded_files[i].name, path) != 0)
                 continue;
             buf_reset(&rs->body);
-            buf_add(&rs->body, embedded_files[i].data, embedded_files[i].len);
+            const struct embedded_file *f = gzipped(rq, path);
+            if (f) {
+                resp_header(rs, "Content-Encoding", "gzip");
+            } else {
+                f = &embedded_files[i];
+            }
+            resp_header(rs, "Vary", "Accept-Encoding");
+            buf_add(&rs->body, f->data, f->len);
             rs->status = rs->body.oom ? 500 : 200;
             rs->content_type = type;
             rs->cache_control = "public, max-age=3600";

@@ -51,23 +51,6 @@ struct child {
     int cls;
 };
 
-static const char *epci_type(const char *type)
-{
-    static const struct {
-        const char *code, *label;
-    } types[] = {
-        {"CC", "communauté de communes"},
-        {"CA", "communauté d'agglomération"},
-        {"CU", "communauté urbaine"},
-        {"METRO", "métropole"},
-        {"MET69", "métropole de Lyon"},
-    };
-    for (size_t i = 0; i < sizeof types / sizeof *types; i++)
-        if (strcmp(type, types[i].code) == 0)
-            return types[i].label;
-    return "intercommunalité";
-}
-
 /* Count classes of the commune maps. */
 static int count_class(long n)
 {
@@ -451,7 +434,7 @@ static void heading(struct buf *b, const struct territoire *t)
     html_txt(b, t->nom);
     html_raw(b, " <span class=\"niveau\">— ");
     if (t->niveau == TERRITOIRE_EPCI)
-        html_txt(b, epci_type(t->type));
+        html_txt(b, page_epci_type(t->type));
     else
         html_txt(b, page_niveau_label(t->niveau));
     if (t->niveau != TERRITOIRE_EPCI) {
@@ -472,7 +455,7 @@ static void render(const struct request *rq, struct response *rs, const struct t
     buf_puts(&title, t->nom);
     buf_puts(&title, " — ");
     buf_puts(&title,
-             t->niveau == TERRITOIRE_EPCI ? epci_type(t->type) : page_niveau_label(t->niveau));
+             t->niveau == TERRITOIRE_EPCI ? page_epci_type(t->type) : page_niveau_label(t->niveau));
     page_begin(b, rq, title.s ? title.s : "Territoire");
     buf_free(&title);
     breadcrumb(b, rq, t);

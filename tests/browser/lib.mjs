@@ -169,7 +169,7 @@ export function launchBrowser() {
 // ---- browser helpers ----
 
 // Watches a page for console errors, uncaught exceptions, failed requests
-// and HTTP errors, and records the requests for document + CSS (to weigh
+// and HTTP errors, and records the requests for document + CSS + scripts (to weigh
 // them). The page is reused from URL to URL: reset() starts a new record.
 export function watch(page, tag) {
   const w = { problems: [], weighed: [] };
@@ -185,7 +185,7 @@ export function watch(page, tag) {
   page.on('response', (rs) => { if (rs.status() >= 400) w.problems.push(`${tag} HTTP ${rs.status()}: ${rs.url()}`); });
   page.on('requestfinished', (rq) => {
     const type = rq.resourceType();
-    if (type === 'document' || type === 'stylesheet') w.weighed.push(rq);
+    if (type === 'document' || type === 'stylesheet' || type === 'script') w.weighed.push(rq);
   });
   return w;
 }
