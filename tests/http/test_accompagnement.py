@@ -181,6 +181,20 @@ def run(srv, db, tmp, key, s1, s2, p1, med1):
     check("/activites/%d" % a3 in rec and "/activites/%d" % wid in rec, "her record shows her history")
     check(q1(db, "SELECT premier FROM activite_participant WHERE activite_id = ? AND beneficiaire_id = ?", (a3, b1))[0] == 1,
           "the earlier accompaniment is her first")
+    # a diagnostic of the structure (issue 4's table), linked with her consent on record
+    con = sqlite3.connect(db)
+    cur = con.execute("INSERT INTO diagnostic_session (cle, banque_version, mode, langue, created_at, updated_at, "
+                      "termine_at, structure_id, compte_id, score) VALUES ('cle-de-test-0123456789abcdef', '1', "
+                      "'pro', 'fr', '2026-11-20T10:00:00Z', '2026-11-20T10:00:00Z', '2026-11-20T10:20:00Z', ?, ?, 62)",
+                      (s1, med1))
+    did = cur.lastrowid
+    con.commit()
+    con.close()
+    r = c.post_form("/beneficiaires/%d/diagnostic" % b1, {"diagnostic": did}, csrf_from="/beneficiaires/%d" % b1)
+    rec = c.get("/beneficiaires/%d" % b1).text
+    check(r.status == 303 and "Diagnostic n° %d" % did in rec and "score 62 sur 100" in rec, "a diagnostic is linked to her history")
+    r = c.post_form("/beneficiaires/%d/diagnostic" % b2, {"diagnostic": did}, csrf_from="/beneficiaires/%d" % b2)
+    check(r.status == 404, "a diagnostic already linked is not linked twice")
 
     # ---- referrals ----
     f = c.get("/orientations/nouvelle?beneficiaire=%d&q=Foix" % b1)
@@ -272,6 +286,7 @@ def run(srv, db, tmp, key, s1, s2, p1, med1):
     exp = c.get("/beneficiaires/%d/export" % b1)
     check(exp.status == 200 and "Zoé" in exp.text and "Médiathèque de Foix" in unescape(exp.text), "the readable export")
     js = c.get("/beneficiaires/%d/export.json" % b1)
+    check(js.status == 200 and js.json()["diagnostics"][0]["numero"] == did, "the export lists her diagnostics")
     check(js.status == 200 and js.json()["format"] == "passerelle-beneficiaire-export" and
           "attachment" in (js.header("Content-Disposition") or ""), "the JSON export")
     before = stats_api(g)[1]
@@ -282,6 +297,8 @@ def run(srv, db, tmp, key, s1, s2, p1, med1):
     check(stats_api(g)[1]["totaux"] == before["totaux"], "the statistics are the same after erasure")
     check(q1(db, "SELECT count(*) FROM orientation WHERE beneficiaire_id = ? OR (id = ? AND chiffre IS NOT NULL)", (b1, o1))[0] == 0,
           "her referral's shared data is wiped")
+    check(q1(db, "SELECT beneficiaire_id FROM diagnostic_session WHERE id = ?", (did,))[0] is None,
+          "her diagnostic stays, unlinked")
     out = cli(db, "accompagnement", "taches", "--maintenant", "2029-06-01").stdout
     check("anonymises=1" in out, "the retention rule anonymises the other one after 24 months (%s)" % out.strip())
     check(q1(db, "SELECT count(*) FROM beneficiaire")[0] == 0, "nobody left")
