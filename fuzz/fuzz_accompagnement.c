@@ -15,7 +15,7 @@
  *                   (stat_demande_lire, stat_query, labelled rows, CSV);
  *               6  dates and names (jour_parse, normalisation, similarity).
  * Invariants: nothing crashes or leaks (ASan/UBSan), the checks above hold.
- * The database is rebuilt every 256 inputs. */
+ * The database is rebuilt every 1024 inputs. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -188,7 +188,7 @@ static void text_case(const char *s, size_t n)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (uses++ % 256 == 0)
+    if (uses++ % 1024 == 0)
         build();
     if (size < 1)
         return 0;

@@ -228,11 +228,16 @@ static int may_create(const struct request *rq, long long structure_id)
     return authz_allowed(rq->db, rq->actor, AZ_ACTIVITE_CREATE, &r);
 }
 
-static const char *person_name(const struct request *rq, long long id, char *out, size_t n)
+/* The name of followed person id, when held by structure_id and readable
+ * by the actor; "" otherwise. */
+static const char *person_name(const struct request *rq, long long id, long long structure_id,
+                               char *out, size_t n)
 {
     struct beneficiaire p;
     out[0] = 0;
-    if (id && beneficiaire_get(rq->db, rq->data_key, id, &p) == 1)
+    if (id && beneficiaire_get(rq->db, rq->data_key, id, &p) == 1 &&
+        p.structure_id == structure_id &&
+        beneficiaire_may(rq->db, rq->actor, AZ_BENEFICIAIRE_READ, structure_id) == 1)
         beneficiaire_nom_affiche(&p, out, n);
     return out;
 }
@@ -280,7 +285,7 @@ void page_activite_nouvelle(const struct request *rq, struct response *rs)
             s.diagnostic_id = atoll(dg);
     }
     char person[200];
-    person_name(rq, s.beneficiaire_id, person, sizeof person);
+    person_name(rq, s.beneficiaire_id, structure_id, person, sizeof person);
     if (s.beneficiaire_id && !person[0])
         s.beneficiaire_id = 0; /* not readable here: record anonymously */
     struct buf *b = &rs->body;
@@ -410,7 +415,7 @@ void page_activite(const struct request *rq, struct response *rs)
             html_raw(b, "Personne dont les données ont été effacées</li>\n");
             continue;
         }
-        person_name(rq, a.p[i].beneficiaire_id, name, sizeof name);
+        person_name(rq, a.p[i].beneficiaire_id, a.structure_id, name, sizeof name);
         html_rawf(b, "<a href=\"/beneficiaires/%lld\">", a.p[i].beneficiaire_id);
         html_txt(b, name[0] ? name : "Personne suivie");
         html_raw(b, "</a>");

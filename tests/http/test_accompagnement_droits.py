@@ -92,6 +92,8 @@ def matrix(cs, db, s1, s2, ids):
     # activities
     row(cs, "activities list", "GET", "/activites", None, staff)
     row(cs, "activity form", "GET", "/activites/nouvelle", None, meds)
+    check("Alice" not in med2.get("/activites/nouvelle?beneficiaire=%d" % b1).text,
+          "another structure's person is not named in the form")
     n0 = q1(db, "SELECT count(*) FROM activite")[0]
     row(cs, "record an activity", "POST", "/activites/nouvelle", lambda who: dict(rec, structure=s1),
         {"med1": 303, "med1b": 303, "med2": 303}, csrf_page="/espace")
