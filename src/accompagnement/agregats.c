@@ -98,14 +98,8 @@ int stat_vec_add(struct stat_vec *v, uint64_t key, long long n)
     }
     if (n < 0)
         return -1;
-    if (v->n == v->cap) {
-        size_t nc = v->cap ? v->cap * 2 : 32;
-        struct stat_entry *p = realloc(v->v, nc * sizeof *p);
-        if (!p)
-            return -1;
-        v->v = p;
-        v->cap = nc;
-    }
+    if (accomp_grow(&v->v, v->n, &v->cap, sizeof *v->v) < 0)
+        return -1;
     memmove(v->v + i + 1, v->v + i, (v->n - i) * sizeof *v->v);
     v->v[i] = (struct stat_entry){key, n};
     v->n++;
@@ -213,14 +207,8 @@ int stat_vec_decode(const unsigned char *p, size_t n, struct stat_vec *out)
             count > (uint64_t)1 << 62)
             goto bad;
         key += delta;
-        if (out->n == out->cap) {
-            size_t nc = out->cap ? out->cap * 2 : 32;
-            struct stat_entry *q = realloc(out->v, nc * sizeof *q);
-            if (!q)
-                goto bad;
-            out->v = q;
-            out->cap = nc;
-        }
+        if (accomp_grow(&out->v, out->n, &out->cap, sizeof *out->v) < 0)
+            goto bad;
         out->v[out->n++] = (struct stat_entry){key, (long long)count};
     }
     return 0;
@@ -305,15 +293,9 @@ static void put(struct adder *ad, enum stat_dim d, long long val, long long n)
     if (n == 0 || val < 0 || ad->oom)
         return;
     struct stat_vec *v = ad->v;
-    if (v->n == v->cap) {
-        size_t nc = v->cap ? v->cap * 2 : 64;
-        struct stat_entry *p = realloc(v->v, nc * sizeof *p);
-        if (!p) {
-            ad->oom = 1;
-            return;
-        }
-        v->v = p;
-        v->cap = nc;
+    if (accomp_grow(&v->v, v->n, &v->cap, sizeof *v->v) < 0) {
+        ad->oom = 1;
+        return;
     }
     v->v[v->n++] = (struct stat_entry){STAT_KEY(d, val), n};
 }
@@ -1035,14 +1017,8 @@ static int take_communes(const struct stat_vec *v, const char *only, struct stat
         stat_num_code(SD_COMMUNE, STAT_VAL(v->v[i].key), code, sizeof code);
         if (only && strcmp(only, code) != 0)
             continue;
-        if (out->n == *cap) {
-            size_t nc = *cap ? *cap * 2 : 64;
-            struct stat_commune_count *p = realloc(out->v, nc * sizeof *p);
-            if (!p)
-                return -1;
-            out->v = p;
-            *cap = nc;
-        }
+        if (accomp_grow(&out->v, out->n, cap, sizeof *out->v) < 0)
+            return -1;
         struct stat_commune_count *c = &out->v[out->n++];
         snprintf(c->code, sizeof c->code, "%s", code);
         c->activites = v->v[i].n;
@@ -1101,16 +1077,11 @@ int stat_counts_by_commune(struct db *d, int niveau, const char *code, long du, 
         for (size_t i = 0; i < v.n; i++) {
             if (STAT_DIM(v.v[i].key) != SD_DEPARTEMENT)
                 continue;
-            if (deps.n == dcap) {
-                dcap = dcap ? dcap * 2 : 128;
-                struct territoire_ref *q = realloc(deps.v, dcap * sizeof *q);
-                if (!q) {
-                    territoire_list_free(&deps);
-                    stat_vec_free(&v);
-                    snprintf(d->err, sizeof d->err, "out of memory");
-                    return -1;
-                }
-                deps.v = q;
+            if (accomp_grow(&deps.v, deps.n, &dcap, sizeof *deps.v) < 0) {
+                territoire_list_free(&deps);
+                stat_vec_free(&v);
+                snprintf(d->err, sizeof d->err, "out of memory");
+                return -1;
             }
             memset(&deps.v[deps.n], 0, sizeof deps.v[0]);
             stat_num_code(SD_DEPARTEMENT, STAT_VAL(v.v[i].key), deps.v[deps.n].code,

@@ -416,16 +416,10 @@ static int collect(struct db *d, sqlite3_stmt *st, const struct data_key *key,
             out->truncated = 1;
             break;
         }
-        if (out->n == cap) {
-            size_t nc = cap ? cap * 2 : 64;
-            struct beneficiaire *p = realloc(out->v, nc * sizeof *p);
-            if (!p) {
-                r = -1;
-                snprintf(d->err, sizeof d->err, "out of memory");
-                break;
-            }
-            out->v = p;
-            cap = nc;
+        if (accomp_grow(&out->v, out->n, &cap, sizeof *out->v) < 0) {
+            r = -1;
+            snprintf(d->err, sizeof d->err, "out of memory");
+            break;
         }
         if (read_row(st, key, &out->v[out->n]) == -2) {
             r = -2;
@@ -649,16 +643,10 @@ int beneficiaire_doublons(struct db *d, const struct data_key *key, long long st
             unsigned c = criteria(&n[i], &n[j]);
             if (popcount4(c) < 2)
                 continue;
-            if (out->n == cap) {
-                size_t nc = cap ? cap * 2 : 16;
-                struct beneficiaire_doublon *p = realloc(out->v, nc * sizeof *p);
-                if (!p) {
-                    r = -1;
-                    snprintf(d->err, sizeof d->err, "out of memory");
-                    break;
-                }
-                out->v = p;
-                cap = nc;
+            if (accomp_grow(&out->v, out->n, &cap, sizeof *out->v) < 0) {
+                r = -1;
+                snprintf(d->err, sizeof d->err, "out of memory");
+                break;
             }
             out->v[out->n++] = (struct beneficiaire_doublon){n[i].id, n[j].id, c};
         }

@@ -246,14 +246,8 @@ static int cmp_row(const void *a, const void *b)
 
 static int push(struct stat_tableau *t, size_t *cap, const struct stat_ligne *l)
 {
-    if (t->n == *cap) {
-        size_t nc = *cap ? *cap * 2 : 64;
-        struct stat_ligne *p = realloc(t->v, nc * sizeof *p);
-        if (!p)
-            return -1;
-        t->v = p;
-        *cap = nc;
-    }
+    if (accomp_grow(&t->v, t->n, cap, sizeof *t->v) < 0)
+        return -1;
     t->v[t->n++] = *l;
     return 0;
 }

@@ -14,10 +14,14 @@
 #include "web/layout.h"
 #include "web/pages_accompagnement.h"
 
-static char *export_text(const struct request *rq, struct response *rs, long long id)
+/* The person of capture 0 (allowed for export and erasure) and the JSON
+ * export (malloc'd), or NULL when answered. */
+static char *export_text(const struct request *rq, struct response *rs, struct beneficiaire *b)
 {
+    if (!av_person(rq, rs, AZ_BENEFICIAIRE_ERASE, b))
+        return NULL;
     int why;
-    char *json = beneficiaire_export_json(rq->db, rq->data_key, id, rq->now,
+    char *json = beneficiaire_export_json(rq->db, rq->data_key, b->id, rq->now,
                                           rq->retention_mois > 0 ? rq->retention_mois
                                                                  : BENEF_RETENTION_MOIS, &why);
     if (!json)
@@ -28,9 +32,7 @@ static char *export_text(const struct request *rq, struct response *rs, long lon
 void page_beneficiaire_export_json(const struct request *rq, struct response *rs)
 {
     struct beneficiaire b;
-    if (!av_person(rq, rs, AZ_BENEFICIAIRE_ERASE, &b))
-        return;
-    char *json = export_text(rq, rs, b.id);
+    char *json = export_text(rq, rs, &b);
     if (!json)
         return;
     rs->content_type = "application/json";
@@ -102,9 +104,7 @@ static void show(struct buf *b, json_t *v)
 void page_beneficiaire_export(const struct request *rq, struct response *rs)
 {
     struct beneficiaire b;
-    if (!av_person(rq, rs, AZ_BENEFICIAIRE_ERASE, &b))
-        return;
-    char *json = export_text(rq, rs, b.id);
+    char *json = export_text(rq, rs, &b);
     if (!json)
         return;
     json_t *o = json_loads(json, 0, NULL);

@@ -20,8 +20,10 @@ static const char *param(const struct request *rq, const char *k)
     return v ? v : "";
 }
 
-/* Read and authorize the request. 1, or 0 answered. */
-static int demande(const struct request *rq, struct response *rs, struct stat_demande *q)
+/* Read and authorize the request, and compute its figures into *t. 1, or
+ * 0 answered. */
+static int demande(const struct request *rq, struct response *rs, struct stat_demande *q,
+                   struct stat_tableau *t)
 {
     if (!page_require_actor(rq, rs))
         return 0;
@@ -39,6 +41,10 @@ static int demande(const struct request *rq, struct response *rs, struct stat_de
     if (k == 0) {
         page_forbidden(rq, rs, "Ces statistiques ne sont pas dans votre périmètre : chacun voit "
                                "les siennes, sa structure ou son territoire.");
+        return 0;
+    }
+    if (stat_demande_tableau(rq->db, q, 0, t) < 0) {
+        page_db_error(rq, rs);
         return 0;
     }
     return 1;
@@ -156,11 +162,9 @@ static void dim_table(struct buf *b, const struct stat_tableau *t, enum stat_dim
 void page_statistiques(const struct request *rq, struct response *rs)
 {
     struct stat_demande q;
-    if (!demande(rq, rs, &q))
-        return;
     struct stat_tableau t;
-    if (stat_demande_tableau(rq->db, &q, 0, &t) < 0)
-        return page_db_error(rq, rs);
+    if (!demande(rq, rs, &q, &t))
+        return;
     struct buf *b = &rs->body;
     page_begin(b, rq, "Statistiques d'activité");
     html_raw(b, "<h1>Statistiques d'activité <span class=\"niveau\">");
@@ -219,11 +223,9 @@ void page_statistiques(const struct request *rq, struct response *rs)
 void page_statistiques_csv(const struct request *rq, struct response *rs)
 {
     struct stat_demande q;
-    if (!demande(rq, rs, &q))
-        return;
     struct stat_tableau t;
-    if (stat_demande_tableau(rq->db, &q, 0, &t) < 0)
-        return page_db_error(rq, rs);
+    if (!demande(rq, rs, &q, &t))
+        return;
     stat_tableau_csv(&t, &q, &rs->body);
     stat_tableau_free(&t);
     rs->content_type = "text/csv; charset=utf-8";
