@@ -771,14 +771,13 @@ enum accomp_result beneficiaire_create(struct db *d, struct accomp_ctx *c, long 
     return ACC_DONE;
 }
 
-enum accomp_result beneficiaire_update(struct db *d, struct accomp_ctx *c, long long id,
-                                       const struct beneficiaire_saisie *s,
-                                       struct accomp_erreurs *e)
+/* Load record id (decrypted with key, when not NULL) for `action` by the
+ * context's actor. ACC_DONE, or the refusal (c->msg set). */
+static enum accomp_result load_for(struct db *d, struct accomp_ctx *c, long long id,
+                                   enum authz_action action, const struct data_key *key,
+                                   struct beneficiaire *b)
 {
-    if (!c->key)
-        return ACC_NO_KEY;
-    struct beneficiaire old, b;
-    int k = beneficiaire_get(d, c->key, id, &old);
+    int k = beneficiaire_get(d, key, id, b);
     if (k == -2)
         return accomp_refuse(c, ACC_NO_KEY, "Les données de cette personne ne se déchiffrent pas "
                                             "avec la clé configurée.");
@@ -786,14 +785,26 @@ enum accomp_result beneficiaire_update(struct db *d, struct accomp_ctx *c, long 
         return ACC_ERROR;
     if (k == 0)
         return accomp_refuse(c, ACC_NOT_FOUND, "Cette personne n'est pas (ou plus) suivie.");
-    k = accomp_allowed(d, c, AZ_BENEFICIAIRE_WRITE,
-                       &(struct authz_resource){.structure_id = old.structure_id});
+    k = accomp_allowed(d, c, action, &(struct authz_resource){.structure_id = b->structure_id});
     if (k < 0)
         return ACC_ERROR;
     if (k == 0)
         return accomp_refuse(c, ACC_FORBIDDEN, "Cette personne est suivie par une autre structure.");
+    return ACC_DONE;
+}
+
+enum accomp_result beneficiaire_update(struct db *d, struct accomp_ctx *c, long long id,
+                                       const struct beneficiaire_saisie *s,
+                                       struct accomp_erreurs *e)
+{
+    if (!c->key)
+        return ACC_NO_KEY;
+    struct beneficiaire old, b;
+    enum accomp_result lr = load_for(d, c, id, AZ_BENEFICIAIRE_WRITE, c->key, &old);
+    if (lr != ACC_DONE)
+        return lr;
     b = old;
-    k = validate(d, s, &b, e, c->now, 0);
+    int k = validate(d, s, &b, e, c->now, 0);
     if (k != 0) {
         sodium_memzero(&old, sizeof old);
         sodium_memzero(&b, sizeof b);
@@ -896,18 +907,10 @@ enum accomp_result beneficiaire_lier_diagnostic(struct db *d, struct accomp_ctx 
                                                 long long diagnostic_id)
 {
     struct beneficiaire b;
-    int k = beneficiaire_get(d, NULL, id, &b);
-    if (k < 0)
-        return ACC_ERROR;
-    if (k == 0)
-        return accomp_refuse(c, ACC_NOT_FOUND, "Cette personne n'est pas (ou plus) suivie.");
-    k = accomp_allowed(d, c, AZ_BENEFICIAIRE_WRITE,
-                       &(struct authz_resource){.structure_id = b.structure_id});
-    if (k <= 0)
-        return k < 0 ? ACC_ERROR
-                     : accomp_refuse(c, ACC_FORBIDDEN, "Cette personne est suivie par une autre "
-                                                       "structure.");
-    k = has_diagnostics(d);
+    enum accomp_result lr = load_for(d, c, id, AZ_BENEFICIAIRE_WRITE, NULL, &b);
+    if (lr != ACC_DONE)
+        return lr;
+    int k = has_diagnostics(d);
     if (k < 0)
         return ACC_ERROR;
     if (k == 0)
@@ -1085,17 +1088,9 @@ static int forget(struct db *d, long long id, time_t now)
 enum accomp_result beneficiaire_erase(struct db *d, struct accomp_ctx *c, long long id)
 {
     struct beneficiaire b;
-    int k = beneficiaire_get(d, NULL, id, &b);
-    if (k < 0)
-        return ACC_ERROR;
-    if (k == 0)
-        return accomp_refuse(c, ACC_NOT_FOUND, "Cette personne n'est pas (ou plus) suivie.");
-    k = accomp_allowed(d, c, AZ_BENEFICIAIRE_ERASE,
-                       &(struct authz_resource){.structure_id = b.structure_id});
-    if (k <= 0)
-        return k < 0 ? ACC_ERROR
-                     : accomp_refuse(c, ACC_FORBIDDEN, "Cette personne est suivie par une autre "
-                                                       "structure.");
+    enum accomp_result lr = load_for(d, c, id, AZ_BENEFICIAIRE_ERASE, NULL, &b);
+    if (lr != ACC_DONE)
+        return lr;
     if (db_begin(d) < 0)
         return ACC_ERROR;
     if (forget(d, id, c->now) < 0 ||
