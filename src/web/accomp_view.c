@@ -230,6 +230,15 @@ void av_jour(struct buf *b, long jour)
     page_date(b, iso);
 }
 
+void av_iso_date(struct buf *b, const char *iso)
+{
+    char day[11];
+    if (!iso)
+        return;
+    snprintf(day, sizeof day, "%.10s", iso);
+    page_date(b, day);
+}
+
 void av_errors(struct buf *b, const struct accomp_erreurs *e, const struct av_label *labels)
 {
     if (!e || e->n == 0)

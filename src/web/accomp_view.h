@@ -41,6 +41,9 @@ void av_select(struct buf *b, const char *name, enum accomp_voc voc, int checked
 void av_labels(struct buf *b, enum accomp_voc voc, unsigned bits);
 /* A day as "24 novembre 2026". */
 void av_jour(struct buf *b, long jour);
+/* The date of an ISO 8601 text ("2026-11-24T10:30:00Z" or "2026-11-24")
+ * the same way; nothing for NULL. */
+void av_iso_date(struct buf *b, const char *iso);
 
 struct av_label {
     const char *field, *label;

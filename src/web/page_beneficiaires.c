@@ -238,7 +238,7 @@ static void history(const struct request *rq, struct buf *b, const struct benefi
         html_raw(b, "<ul>\n");
         for (int i = 0; i < nd; i++) {
             html_rawf(b, "<li>Diagnostic n° %lld du ", dg[i].id);
-            page_date(b, dg[i].date);
+            av_iso_date(b, dg[i].date);
             if (dg[i].score >= 0)
                 html_rawf(b, " : score %d sur 100", dg[i].score);
             html_raw(b, "</li>\n");
@@ -321,14 +321,20 @@ void page_beneficiaire(const struct request *rq, struct response *rs)
         html_raw(b, "</dd>\n");
     }
     html_raw(b, "<dt>Genre, âge, statut</dt><dd>");
-    html_txt(b, accomp_label(AV_GENRE, p.genre));
-    html_raw(b, ", ");
-    html_txt(b, accomp_label(AV_AGE, p.tranche));
-    html_raw(b, ", ");
-    html_txt(b, accomp_label(AV_STATUT, p.statut));
+    const int known[3] = {p.genre != GENRE_NC, p.tranche != AGE_NC, p.statut != STATUT_NC};
+    const char *said[3] = {accomp_label(AV_GENRE, p.genre), accomp_label(AV_AGE, p.tranche),
+                           accomp_label(AV_STATUT, p.statut)};
+    int shown = 0;
+    for (int i = 0; i < 3; i++)
+        if (known[i]) {
+            html_raw(b, shown++ ? ", " : "");
+            html_txt(b, said[i]);
+        }
+    if (!shown)
+        html_raw(b, "Non communiqués");
     html_raw(b, "</dd>\n<dt>Accord pour le suivi</dt><dd>");
     html_txt(b, strcmp(p.consentement_mode, "ecrit") == 0 ? "Écrit, le " : "Oral, le ");
-    page_date(b, p.consentement_at);
+    av_iso_date(b, p.consentement_at);
     html_raw(b, "</dd>\n</dl>\n");
     history(rq, b, &p);
     html_raw(b, "<h2>Ses droits</h2>\n<ul class=\"actions\">\n");

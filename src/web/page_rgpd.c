@@ -133,9 +133,9 @@ void page_beneficiaire_export(const struct request *rq, struct response *rs)
         show(pb, json_object_get(o, parts[i].key));
     }
     html_raw(pb, "<h2>Conservation et destinataires</h2>\n<p>Fiche créée le ");
-    page_date(pb, json_string_value(json_object_get(o, "cree_le")));
+    av_iso_date(pb, json_string_value(json_object_get(o, "cree_le")));
     html_raw(pb, ". Sans nouvel accompagnement, elle sera anonymisée le ");
-    page_date(pb, json_string_value(json_object_get(o, "anonymisation_prevue_le")));
+    av_iso_date(pb, json_string_value(json_object_get(o, "anonymisation_prevue_le")));
     html_raw(pb, ". ");
     html_txt(pb, json_string_value(json_object_get(o, "destinataires")));
     html_raw(pb, "</p>\n<p>Pour faire corriger ou effacer ces données, la personne s'adresse à la "
