@@ -66,7 +66,7 @@ wait_port() { # PORT
   die "nothing listens on 127.0.0.1:$1"
 }
 
-"$BIN" --db "$db" serve --host 127.0.0.1 --port "$P_OURS" --threads "$THREADS" 2>"$tmp/serve.log" &
+"$BIN" --db "$db" serve --host 127.0.0.1 --port "$P_OURS" --threads "$THREADS" --rate 0 2>"$tmp/serve.log" &
 ours_pid=$!
 wait_port "$P_OURS"
 

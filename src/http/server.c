@@ -1,8 +1,10 @@
 /* server.c - HTTP server on libmicrohttpd (see server.h).
  *
- * MHD runs an internal pool of `threads` poll threads (poll, not epoll:
- * MHD 0.9.75's epoll mode kept half-closed keep-alive connections open
- * until the idle timeout). A request's raw URI is captured by the URI log
+ * MHD runs an internal pool of `threads` epoll threads. (MHD 0.9.75's epoll
+ * mode keeps a keep-alive connection that the client closed until the idle
+ * timeout: its per-address slot stays taken up to 15 s. poll mode notices
+ * the close at once but serves about 30 % fewer requests; behind the
+ * recommended reverse proxy the difference in closing does not matter.) A request's raw URI is captured by the URI log
  * callback (so the query string is parsed by our own query.c, the fuzzed
  * one); at the first call (headers only) the rate limit and the body
  * limit are applied; the body is gathered up to its limit; then the
@@ -596,7 +598,7 @@ static struct MHD_Daemon *start_daemon(struct server *srv, struct sockaddr_in *a
                                        char *cert, char *key)
 {
     const struct server_config *cfg = srv->cfg;
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ERROR_LOG |
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
                      MHD_ALLOW_SUSPEND_RESUME;
     if (cert)
         flags |= MHD_USE_TLS;
