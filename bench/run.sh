@@ -4,6 +4,7 @@
 #
 #   bench/run.sh                 import, knn, http, dedup, charge, diagnostic, indicateurs
 #   bench/run.sh knn http        only those
+#   bench/run.sh accompagnement  10 million activities (~20 min, 5 GB of disk; not in the default list)
 # Each benchmark writes bench/out/NAME.txt (its table), NAME.tsv (every run)
 # and NAME.summary; this script adds bench/out/summary.txt. bench/out/ is
 # ignored by git. Needs: make (build/passerelle), scripts/setup.sh --bench
@@ -53,7 +54,20 @@ for b in $which; do
         status=1; say "bench: charge FAILED"
       fi
       ;;
-    *) say "bench: unknown benchmark $b (import, knn, http, dedup, charge, diagnostic, indicateurs)"; status=1 ;;
+    accompagnement)
+      if bash bench/accompagnement.sh "${ACC_N:-10000000}" "${ACC_M:-2000}"; then
+        awk '/^stats requests/ { for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
+             /^record durable/ { for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
+             END {
+               printf "accomp\tstatistics mix, aggregates vs plain SQL (totals)\t%s ms\t%s ms\t%s\t>= 100\t%s\n",
+                 v["aggregates_total_ms"], v["plain_sql_total_ms"], v["ratio_of_totals"], v["equal"] == "all" ? "equal" : "NOT EQUAL"
+               printf "accomp\tdurable recording, ours vs bare INSERT\t%s\t%s\t-\t-\t-\n", v["passerelle"], v["bare_insert"]
+             }' "$OUT/accompagnement.txt" >"$OUT/accompagnement.summary"
+      else
+        status=1; say "bench: accompagnement FAILED"
+      fi
+      ;;
+    *) say "bench: unknown benchmark $b (import, knn, http, dedup, charge, diagnostic, indicateurs, accompagnement)"; status=1 ;;
   esac
   echo "$b $(($(date +%s) - t0)) s" >>"$OUT/run.log"
 done

@@ -58,4 +58,11 @@ if [ "$(p comptes liste | wc -l)" -le 1 ]; then
   echo "       $bin --db $DB comptes creer-admin VOTRE@ADRESSE"
   echo "     (le lien affiché permet de choisir le mot de passe ; voir docs/deploiement.md)"
 fi
-exec "$bin" --db "$DB" serve --port "$PORT"
+# Followed people's data is encrypted with a key kept beside the database
+# (never inside it): made once here; keep a copy of it with the backups.
+CLE=${PASSERELLE_CLE:-$DB.cle}
+if [ ! -f "$CLE" ]; then
+  echo "run: clé de chiffrement des personnes suivies : $CLE"
+  p accompagnement cle "$CLE" >/dev/null
+fi
+exec "$bin" --db "$DB" serve --port "$PORT" --cle "$CLE"

@@ -23,6 +23,7 @@ static const struct cli_command *const commands[] = {
     &cli_diagnostic_command,
     &cli_ifn_command,
     &cli_indicateurs_command,
+    &cli_accompagnement_command,
 };
 #define NCOMMANDS (sizeof commands / sizeof *commands)
 

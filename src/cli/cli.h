@@ -48,5 +48,6 @@ extern const struct cli_command cli_base_command;
 extern const struct cli_command cli_diagnostic_command;
 extern const struct cli_command cli_ifn_command;
 extern const struct cli_command cli_indicateurs_command;
+extern const struct cli_command cli_accompagnement_command;
 
 #endif

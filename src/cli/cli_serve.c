@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "accompagnement/beneficiaire.h"
 #include "http/server.h"
 
 static int cmd_serve(const char *dbpath, struct db *d, int argc, char **argv)
@@ -14,6 +15,7 @@ static int cmd_serve(const char *dbpath, struct db *d, int argc, char **argv)
                                 .threads = 4, .rate = 50};
     cfg.smtp = getenv("PASSERELLE_SMTP");
     cfg.mail_from = getenv("PASSERELLE_MAIL_FROM");
+    cfg.retention_mois = BENEF_RETENTION_MOIS;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--trust-proxy") == 0) {
@@ -42,6 +44,10 @@ static int cmd_serve(const char *dbpath, struct db *d, int argc, char **argv)
             cfg.smtp = v;
         else if (strcmp(a, "--mail-from") == 0)
             cfg.mail_from = v;
+        else if (strcmp(a, "--cle") == 0)
+            cfg.cle = v;
+        else if (strcmp(a, "--retention-mois") == 0)
+            cfg.retention_mois = atoi(v);
         else {
             fprintf(stderr, "serve: option inconnue : %s\n", a);
             return 2;
@@ -49,8 +55,9 @@ static int cmd_serve(const char *dbpath, struct db *d, int argc, char **argv)
         i++;
     }
     if (cfg.port <= 0 || cfg.port > 65535 || cfg.threads < 1 || cfg.threads > 64 ||
-        cfg.rate < 0) {
-        fprintf(stderr, "serve: --port 1..65535, --threads 1..64, --rate >= 0\n");
+        cfg.rate < 0 || cfg.retention_mois < 1 || cfg.retention_mois > 120) {
+        fprintf(stderr, "serve: --port 1..65535, --threads 1..64, --rate >= 0, "
+                        "--retention-mois 1..120\n");
         return 2;
     }
     if (!cfg.tls_cert != !cfg.tls_key) {
@@ -69,14 +76,18 @@ const struct cli_command cli_serve_command = {
     "serve",
     "  serve [--port N] [--host ADDR] [--threads N] [--rate N] [--trust-proxy]\n"
     "        [--tls-cert FILE --tls-key FILE] [--public-url URL]\n"
-    "        [--smtp HOST:PORT] [--mail-from ADDR]\n"
+    "        [--smtp HOST:PORT] [--mail-from ADDR] [--cle FILE] [--retention-mois N]\n"
     "        Serve the web pages and the JSON API (/api/v1/, /api/openapi.json).\n"
     "        Default 127.0.0.1:8080, 50 requests a second per address (--rate 0:\n"
     "        no limit). --trust-proxy behind a reverse proxy (client address from\n"
     "        X-Forwarded-For, HTTPS from X-Forwarded-Proto). --public-url is the\n"
     "        address used in mailed links. Mail goes to the SMTP relay given by\n"
     "        --smtp or $PASSERELLE_SMTP; without one it stays in the outbox\n"
-    "        (`comptes mails`).\n",
+    "        (`comptes mails`). --cle (or $PASSERELLE_CLE) names the key file that\n"
+    "        encrypts followed people's data (`accompagnement cle FILE` makes one);\n"
+    "        without it, activities are recorded anonymously only. Followed people\n"
+    "        with no accompaniment for --retention-mois months (default 24) are\n"
+    "        anonymised by a background job.\n",
     0,
     cmd_serve,
 };

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "accompagnement/beneficiaire.h"
+#include "accompagnement/orientation.h"
 #include "comptes/smtp.h"
 #include "lieux/publish.h"
 #include "store/db.h"
@@ -74,9 +76,27 @@ static int job_mails(struct db *d, const struct jobs_config *cfg, time_t now)
     return 0;
 }
 
+/* Referrals: reminders, expiry, wiping; then the retention rule. */
+static int job_accompagnement(struct db *d, const struct jobs_config *cfg, time_t now)
+{
+    struct orientation_taches_stats st;
+    long n = 0;
+    if (orientation_taches(d, now, &st) < 0 ||
+        beneficiaire_retention(d, "taches", now,
+                               cfg->retention_mois > 0 ? cfg->retention_mois : BENEF_RETENTION_MOIS,
+                               &n) < 0)
+        return -1;
+    if (st.relances || st.expirees || st.cloturees || st.effacees || n)
+        fprintf(stderr, "accompagnement : %ld relances, %ld orientations expirées, %ld closes, "
+                        "%ld effacées ; %ld personnes anonymisées\n",
+                st.relances, st.expirees, st.cloturees, st.effacees, n);
+    return 0;
+}
+
 static const struct job table[] = {
     {"publier", 1, job_publier},
     {"mails", 2, job_mails},
+    {"accompagnement", 300, job_accompagnement},
 };
 #define NJOBS (sizeof table / sizeof *table)
 

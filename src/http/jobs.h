@@ -6,7 +6,9 @@
  *            (producers' API writes; lieux/publish.h)
  *   mails    every 2 s: deliver the outbox when an SMTP relay is set
  *            (comptes/smtp.h)
- * Domain jobs added later (retention, reminders) go in the same table. */
+ *   accompagnement  every 5 min: referrals' reminders, expiry and wiping,
+ *            and the beneficiaries' retention rule (accompagnement/orientation.h, beneficiaire.h)
+ * Domain jobs added later go in the same table. */
 #ifndef HTTP_JOBS_H
 #define HTTP_JOBS_H
 #include <pthread.h>
@@ -17,6 +19,7 @@ struct jobs_config {
     const char *smtp;        /* "host:port" or NULL: mail stays in the outbox */
     const char *mail_from;   /* sender address for mail */
     time_t fixed_now;        /* PASSERELLE_NOW (tests), 0 = the clock */
+    int retention_mois;      /* accompagnement: anonymise after this many months */
 };
 
 struct jobs {

@@ -9,8 +9,10 @@
 #include "http/api.h"
 #include "http/api_diagnostic.h"
 #include "http/api_indicateurs.h"
+#include "http/api_accompagnement.h"
 #include "web/html.h"
 #include "web/pages.h"
+#include "web/pages_accompagnement.h"
 #include "web/pages_comptes.h"
 #include "web/pages_diagnostic.h"
 #include "web/pages_territoires.h"
@@ -95,6 +97,32 @@ static const struct route routes[] = {
     {M_GET, "/api/v1/indicateurs", api_indicateurs},
     {M_GET, "/api/v1/indicateurs/*/*", api_indicateurs_territoire},
     {M_GET, "/api/v1/communes-prioritaires", api_communes_prioritaires},
+    /* accompagnement: activities, followed people, referrals, statistics */
+    {M_GET, "/activites", page_activites},
+    {M_GET | M_POST, "/activites/nouvelle", page_activite_nouvelle},
+    {M_GET, "/activites/*", page_activite},
+    {M_GET | M_POST, "/activites/*/modifier", page_activite_modifier},
+    {M_POST, "/activites/*/supprimer", page_activite_supprimer},
+    {M_POST, "/activites/*/participants", page_activite_participants},
+    {M_GET, "/beneficiaires", page_beneficiaires},
+    {M_GET | M_POST, "/beneficiaires/nouveau", page_beneficiaire_nouveau},
+    {M_GET, "/beneficiaires/doublons", page_beneficiaires_doublons},
+    {M_POST, "/beneficiaires/fusionner", page_beneficiaires_fusionner},
+    {M_GET, "/beneficiaires/*", page_beneficiaire},
+    {M_GET | M_POST, "/beneficiaires/*/modifier", page_beneficiaire_modifier},
+    {M_POST, "/beneficiaires/*/diagnostic", page_beneficiaire_diagnostic},
+    {M_GET, "/beneficiaires/*/export", page_beneficiaire_export},
+    {M_GET, "/beneficiaires/*/export.json", page_beneficiaire_export_json},
+    {M_GET | M_POST, "/beneficiaires/*/effacer", page_beneficiaire_effacer},
+    {M_GET, "/orientations", page_orientations},
+    {M_GET | M_POST, "/orientations/nouvelle", page_orientation_nouvelle},
+    {M_GET | M_POST, "/orientations/*", page_orientation},
+    {M_GET | M_POST, "/orientation/lien/*", page_orientation_lien},
+    {M_GET, "/statistiques", page_statistiques},
+    {M_GET, "/statistiques.csv", page_statistiques_csv},
+    {M_GET, "/api/v1/activites", api_activites},
+    {M_GET, "/api/v1/activites/*", api_activite},
+    {M_GET, "/api/v1/statistiques", api_statistiques},
 };
 
 #define MAX_CAPTURES 4

@@ -22,6 +22,7 @@ struct http_header {
 };
 
 struct actor; /* comptes/authz.h: who is asking (NULL: anonymous) */
+struct data_key; /* accompagnement/chiffre.h: the personal data key */
 
 struct request {
     const char *method;     /* "GET", "HEAD", "POST" ... */
@@ -41,6 +42,9 @@ struct request {
     const struct actor *actor; /* the signed-in account, or NULL (anonymous) */
     const unsigned char *secret; /* 32-byte server key for CSRF and signed links,
                                     or NULL (forms are then refused) */
+    const struct data_key *data_key; /* key sealing beneficiaries' data (serve --cle),
+                                        or NULL: followed people are then unavailable */
+    int retention_mois;     /* months without accompaniment before anonymisation */
 };
 
 struct response {

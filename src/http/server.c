@@ -30,6 +30,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "accompagnement/chiffre.h"
 #include "comptes/authz.h"
 #include "comptes/jeton.h"
 #include "http/identify.h"
@@ -71,6 +72,8 @@ struct server {
     struct writer wr;
     time_t fixed_now; /* PASSERELLE_NOW, for reproducible tests; 0 = clock */
     unsigned char secret[32]; /* CSRF and signed links (meta "server_secret") */
+    struct data_key key;      /* personal data (serve --cle), when has_key */
+    int has_key;
 };
 
 struct header_list {
@@ -530,6 +533,8 @@ static enum MHD_Result answer(struct server *srv, struct MHD_Connection *c, stru
     rq->peer = ctx->peer;
     rq->secure = request_secure(srv, c);
     rq->secret = srv->secret;
+    rq->data_key = srv->has_key ? &srv->key : NULL;
+    rq->retention_mois = srv->cfg->retention_mois;
     memset(&ctx->rs, 0, sizeof ctx->rs);
     if (is_write(method)) {
         ctx->queued = 1;
@@ -637,6 +642,30 @@ int server_run(const struct server_config *cfg)
         free(key);
         return -1;
     }
+    char kerr[300] = "";
+    int kk = data_key_from_config(cfg->cle, &srv.key, kerr, sizeof kerr);
+    if (kk < 0) {
+        fprintf(stderr, "serve: %s\n", kerr);
+    } else if (kk > 0) {
+        int same = data_key_check(&srv.pool.dbs[0], &srv.key);
+        if (same <= 0) {
+            fprintf(stderr, "serve: %s\n", same < 0 ? srv.pool.dbs[0].err
+                            : "cette clé n'est pas celle qui a chiffré les données de cette base "
+                              "(meta cle_verif) : vérifiez --cle ou $PASSERELLE_CLE");
+            kk = -1;
+        }
+    }
+    if (kk < 0) {
+        pool_close(&srv.pool);
+        free(cert);
+        free(key);
+        data_key_wipe(&srv.key);
+        return -1;
+    }
+    srv.has_key = kk > 0;
+    if (!srv.has_key)
+        fprintf(stderr, "serve: pas de clé de chiffrement (--cle ou $PASSERELLE_CLE) : le suivi "
+                        "nominatif des personnes est désactivé\n");
     ratelimit_init(&srv.rl, cfg->rate, cfg->rate * 4 > 20 ? cfg->rate * 4 : 20);
     struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)cfg->port)};
     if (inet_pton(AF_INET, cfg->host, &addr.sin_addr) != 1) {
@@ -655,7 +684,8 @@ int server_run(const struct server_config *cfg)
 
     struct jobs jobs;
     struct jobs_config jc = {.db_path = cfg->db_path, .smtp = cfg->smtp,
-                             .mail_from = cfg->mail_from, .fixed_now = srv.fixed_now};
+                             .mail_from = cfg->mail_from, .fixed_now = srv.fixed_now,
+                             .retention_mois = cfg->retention_mois};
     if (writer_start(&srv) < 0) {
         pool_close(&srv.pool);
         ratelimit_free(&srv.rl);
@@ -696,6 +726,7 @@ int server_run(const struct server_config *cfg)
     pool_close(&srv.pool);
     ratelimit_free(&srv.rl);
     sodium_memzero(srv.secret, sizeof srv.secret);
+    data_key_wipe(&srv.key);
     if (key)
         sodium_memzero(key, strlen(key));
     free(cert);

@@ -28,6 +28,8 @@ struct server_config {
     const char *public_url; /* stored as meta url_publique (links in mail) */
     const char *smtp;       /* "host:port" of the SMTP relay, or NULL */
     const char *mail_from;  /* sender of the mail */
+    const char *cle;        /* personal data key file (or $PASSERELLE_CLE), or NULL */
+    int retention_mois;     /* beneficiaries' retention without accompaniment (months) */
 };
 
 /* Serve until SIGINT/SIGTERM. Returns 0 after a clean stop, -1 when the

@@ -216,6 +216,14 @@ static const struct {
     {"desactive", "Le compte est désactivé : ses sessions et ses jetons sont fermés."},
     {"reactive", "Le compte est réactivé."},
     {"revoque", "Le jeton est révoqué : il ne marche plus."},
+    /* accompagnement */
+    {"activite", "L'activité est enregistrée."},
+    {"supprimee", "L'activité est supprimée."},
+    {"personne", "La personne est enregistrée : son accord est noté."},
+    {"fusion", "Les deux fiches sont fusionnées."},
+    {"efface", "Les données de la personne sont effacées. Les statistiques anonymes restent."},
+    {"orientation", "L'orientation est envoyée."},
+    {"reponse", "Votre réponse est enregistrée."},
 };
 
 void page_notice(struct buf *b, const struct request *rq)

@@ -88,6 +88,15 @@ void page_espace(const struct request *rq, struct response *rs)
     if (may_somewhere(a, AZ_DIAGNOSTIC_PUBLISH))
         html_raw(b, "<li><a href=\"/diagnostic/publier\">Banques de questions du "
                     "diagnostic</a> : publier une nouvelle version</li>\n");
+    /* accompagnement */
+    if (actor_has_role(a, ROLE_MEDIATEUR))
+        html_raw(b, "<li><a href=\"/activites/nouvelle\">Enregistrer un accompagnement</a> ou "
+                    "<a href=\"/activites/nouvelle?type=collectif\">un atelier</a></li>\n");
+    if (actor_has_role(a, ROLE_MEDIATEUR) || actor_has_role(a, ROLE_GESTIONNAIRE))
+        html_raw(b, "<li><a href=\"/activites\">Activités</a>, <a href=\"/beneficiaires\">"
+                    "personnes suivies</a> et <a href=\"/orientations\">orientations</a></li>\n");
+    if (a->ngrants > 0 && !actor_has_role(a, ROLE_PRODUCTEUR))
+        html_raw(b, "<li><a href=\"/statistiques\">Statistiques d'activité</a></li>\n");
     html_raw(b, "<li><a href=\"/doublons\">Doublons entre sources</a> et "
                 "<a href=\"/imports\">rapports d'import</a></li>\n"
                 "<li><a href=\"/compte\">Mon compte</a> : mot de passe, validation en deux "

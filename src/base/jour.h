@@ -1,0 +1,28 @@
+/* jour.h - calendar days as integers, for records dated by the day
+ * (activities, statistics buckets).
+ *
+ * A day is the number of days since 1970-01-01 in the proleptic Gregorian
+ * calendar (negative before). Dates are written "YYYY-MM-DD". The local
+ * date of an instant is the one of metropolitan France (Europe/Paris:
+ * UTC+1, +2 in summer by the EU rule), computed arithmetically so that it
+ * does not depend on the process's TZ. None of these functions allocate;
+ * none can fail but jour_parse(). */
+#ifndef BASE_JOUR_H
+#define BASE_JOUR_H
+#include <time.h>
+
+/* Days since 1970-01-01 of (y, m, d); m 1..12, d 1..31 (not checked). */
+long jour_from_civil(int y, int m, int d);
+/* The civil date of day j. */
+void jour_to_civil(long j, int *y, int *m, int *d);
+/* "YYYY-MM-DD" (exactly, a real date between 1900 and 2199) -> 0 and *j,
+ * or -1. */
+int jour_parse(const char *s, long *j);
+/* Day j as "YYYY-MM-DD" into out[11]. */
+void jour_format(long j, char out[11]);
+/* The Europe/Paris local date of instant t. */
+long jour_local(time_t t);
+/* Number of days of month m of year y. */
+int jour_month_days(int y, int m);
+
+#endif
