@@ -37,7 +37,8 @@ int stat_demande_lire(struct db *d, const struct actor *a, const char *portee, c
 struct stat_ligne {
     enum stat_dim dim;
     long long valeur;         /* index, code number or place id */
-    char code[24];            /* machine value: "email", "13055", "1234" */
+    char code[48];            /* machine value: "email", "13055", "1234" (the longest
+                                 vocabulary code has 34 characters) */
     char libelle[256];        /* French label */
     long long n;              /* activities, or people for gender, age, status */
     long long personnes;      /* territories: accompaniments there; -1 otherwise */

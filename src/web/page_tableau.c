@@ -36,7 +36,7 @@ static void introuvable(const struct request *rq, struct response *rs)
 static int charger(const struct request *rq, struct response *rs, const char *niveau,
                    const char *code, const char *suite, int nprio, struct tableau *t)
 {
-    int rc = tableau_charger(rq->db, niveau, code, nprio, t);
+    int rc = tableau_charger(rq->db, niveau, code, nprio, rq->now, t);
     if (rc < 0) {
         page_db_error(rq, rs);
         return 0;
@@ -139,7 +139,9 @@ static int feuille(const char *nom, struct pdf_fichier *f)
 static void envoyer_pdf(const struct request *rq, struct response *rs, const struct tableau *t)
 {
     char cle[96];
-    snprintf(cle, sizeof cle, "tableau-pdf/%s/%s", t->niveau, t->code);
+    /* the activity figures change between recomputations of the indicators */
+    snprintf(cle, sizeof cle, "tableau-pdf/%s/%s/%016llx", t->niveau, t->code,
+             tableau_activite_empreinte(t));
     size_t len = 0;
     char *cached = cache_get(rq->db, cle, &len);
     if (!cached) {

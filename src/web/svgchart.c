@@ -13,6 +13,15 @@
 #define LONG_BARRE 300
 #define LIGNE 30
 
+/* The value as written: its text, or "non disponible" for a missing value
+ * given no text of its own ("moins de 11" for a hidden count). */
+static const char *shown(const struct svgchart_barre *b)
+{
+    if (b->texte && *b->texte)
+        return b->texte;
+    return isnan(b->valeur) ? "non disponible" : "";
+}
+
 static void debut(struct buf *out, const char *id, const char *titre, int h)
 {
     html_raw(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"graphe\" role=\"img\" viewBox=\"0 0 ");
@@ -43,7 +52,7 @@ int svgchart_barres(struct buf *out, const char *id, const char *titre,
     for (size_t i = 0; i < n; i++) {
         html_txt(out, b[i].libelle);
         html_raw(out, " : ");
-        html_txt(out, isnan(b[i].valeur) ? "non disponible" : b[i].texte);
+        html_txt(out, shown(&b[i]));
         if (!isnan(b[i].repere) && repere_libelle && b[i].repere_texte) {
             html_raw(out, " (");
             html_txt(out, repere_libelle);
@@ -65,7 +74,7 @@ int svgchart_barres(struct buf *out, const char *id, const char *titre,
             html_rawf(out, "<rect class=\"barre\" x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"18\"/>",
                       COL_LIBELLE, y + 2, w);
         html_rawf(out, "<text x=\"%.1f\" y=\"%d\">", COL_LIBELLE + w + 8, y + 15);
-        html_txt(out, isnan(b[i].valeur) ? "non disponible" : b[i].texte);
+        html_txt(out, shown(&b[i]));
         html_raw(out, "</text>");
         if (!isnan(b[i].repere)) {
             double x = COL_LIBELLE + fmin(fmax(b[i].repere, 0), max) / max * LONG_BARRE;

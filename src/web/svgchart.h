@@ -21,8 +21,9 @@
 
 struct svgchart_barre {
     const char *libelle;   /* "Très haut débit" */
-    double valeur;         /* >= 0; NAN: no bar ("non disponible") */
-    const char *texte;     /* the value as shown: "6,2" */
+    double valeur;         /* >= 0; NAN: no bar */
+    const char *texte;     /* the value as shown: "6,2"; with no bar, NULL or ""
+                              gives "non disponible" */
     double repere;         /* NAN: none; else a mark at that value */
     const char *repere_texte; /* the mark's value as shown ("5,1"), when repere */
 };

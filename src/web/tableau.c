@@ -9,7 +9,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "base/jour.h"
 #include "store/cache.h"
 #include "territoires/territoires.h"
 #include "web/html.h"
@@ -46,7 +48,7 @@ static void crumb(struct tableau *t, enum territoire_niveau n, const char *code,
 }
 
 int tableau_charger(struct db *d, const char *niveau, const char *code, int nprio,
-                    struct tableau *t)
+                    time_t now, struct tableau *t)
 {
     memset(t, 0, sizeof *t);
     int n = niveau_enum(niveau);
@@ -117,7 +119,7 @@ int tableau_charger(struct db *d, const char *niveau, const char *code, int npri
     if (nprio > TABLEAU_PRIO_MAX)
         nprio = TABLEAU_PRIO_MAX;
     t->nprio = indic_prioritaires(d, t->niveau, t->code, NULL, 0, nprio, t->prio, &t->prio_total);
-    if (t->nprio < 0) {
+    if (t->nprio < 0 || tableau_activite_charger(d, t, jour_local(now)) < 0) {
         tableau_free(t);
         return -1;
     }
@@ -128,6 +130,7 @@ void tableau_free(struct tableau *t)
 {
     indic_liste_free(&t->comparables);
     indic_liste_free(&t->enfants);
+    tableau_activite_free(&t->act);
 }
 
 /* ---- formatting ---- */
@@ -1102,16 +1105,14 @@ struct section {
 };
 
 /* The dashboard's sections, in order. The map (id "carte") is drawn
- * apart: the page shows one map chosen by the visitor. Activity and
- * skills figures (accompaniments per 1,000 inhabitants, themes, autonomy,
- * diagnostic levels) will be one more entry here once issues 4 and 5
- * record them. */
+ * apart: the page shows one map chosen by the visitor. */
 static const struct section sections[] = {
     {"en-bref", "En bref", s_bref},
     {"chiffres", "Chiffres clés", s_chiffres},
     {"carte", "Carte", NULL},
     {"fragilite", "Fragilité numérique", s_fragilite},
     {"acces", "Accès à l'aide", s_acces},
+    {"activite", "Activité et compétences", tableau_activite_section},
     {"prioritaires", "Communes prioritaires", s_prioritaires},
     {"comparables", "Territoires comparables", s_comparables},
 };

@@ -6,9 +6,9 @@
  *
  * A dashboard is a list of sections (tableau.c: `sections[]`), each a
  * title and a renderer; the report adds its own (roadmap figures, method).
- * A new kind of figures (e.g. "Activité et compétences" when activity and
- * diagnostic data exist) is one more entry of that list with its renderer
- * and its CSV writer: nothing else changes.
+ * A new kind of figures is one more entry of that list with its renderer
+ * and its CSV writer, as "Activité et compétences" (tableau_activite.c,
+ * fed by the activity records and the diagnostics).
  *
  * Comparisons: every key figure is shown with the parent territory
  * (région of a département, département of an EPCI, EPCI of a commune,
@@ -21,13 +21,27 @@
  * goes through web/html.h. */
 #ifndef WEB_TABLEAU_H
 #define WEB_TABLEAU_H
+#include "accompagnement/agregats.h"
+#include <time.h>
+
 #include "base/buf.h"
+#include "diagnostic/stats.h"
 #include "http/router.h"
 #include "territoires/indicateurs.h"
 
 #define TABLEAU_PRIO_PAGE 10      /* priority communes listed on the page */
 #define TABLEAU_PRIO_RAPPORT 30   /* ... in the report */
 #define TABLEAU_PRIO_MAX 30
+
+/* Activity and skills of the last 12 months (tableau_activite.c): the
+ * accompaniment statistics of the territory, its parent and France (read
+ * from the aggregates of accompagnement/agregats.h) and the finished
+ * diagnostics of the territory (diagnostic/stats.h, secrecy applied). */
+struct tableau_activite {
+    long du, au;                 /* days (base/jour.h), inclusive */
+    struct stat_vec ici, parent, france;
+    struct diag_stats diag;
+};
 
 struct tableau {
     char niveau[12];             /* nation, region, departement, epci, commune */
@@ -51,15 +65,17 @@ struct tableau {
     char epci_type[8];
     char crumbs[4][2][128];      /* breadcrumb: niveau/code and name of parents */
     int ncrumbs;
+    struct tableau_activite act;
 };
 
 /* Gather the figures of (niveau, code), canonical code in t->code
  * (an old commune code gives the current one). nprio: priority communes
- * to keep (<= TABLEAU_PRIO_MAX). Returns 1, 0 when the territory is
+ * to keep (<= TABLEAU_PRIO_MAX); now: the activity figures are those of
+ * the 12 months ending on that day (Paris time). Returns 1, 0 when the territory is
  * unknown, 2 when it exists but the indicators were never computed, -1
  * on a database error. */
 int tableau_charger(struct db *d, const char *niveau, const char *code, int nprio,
-                    struct tableau *t);
+                    time_t now, struct tableau *t);
 void tableau_free(struct tableau *t);
 
 /* The territory's name with its kind: "Bouches-du-Rhône (département)". */
@@ -82,7 +98,8 @@ void tableau_rapport(struct buf *b, const struct request *rq, const struct table
 
 /* A figure as CSV, by file name ("chiffres-cles.csv", "carte.csv",
  * "fragilite.csv", "histogramme-ifn.csv", "acces.csv",
- * "histogramme-distance.csv", "prioritaires.csv", "comparables.csv").
+ * "histogramme-distance.csv", "prioritaires.csv", "comparables.csv",
+ * "activite.csv", "diagnostics.csv").
  * Returns 1, 0 when the name is unknown, -1 on a database error. */
 int tableau_csv(struct buf *b, struct db *d, const struct tableau *t, const char *nom);
 
@@ -92,5 +109,20 @@ int tableau_csv(struct buf *b, struct db *d, const struct tableau *t, const char
  * no contours are loaded), -1. */
 int tableau_svg_communes(struct buf *b, struct db *d, const struct tableau *t,
                          enum tableau_carte carte);
+
+/* ---- activity and skills (tableau_activite.c) ---- */
+
+/* Fill t->act for the period of 12 months ending on day `au`, once
+ * t->niveau, t->code and the parent are known. 0 or -1. */
+int tableau_activite_charger(struct db *d, struct tableau *t, long au);
+void tableau_activite_free(struct tableau_activite *a);
+/* The section "Activité et compétences" (a `sections[]` renderer). */
+void tableau_activite_section(struct buf *b, const struct request *rq, const struct tableau *t,
+                              int imp);
+/* "activite.csv" and "diagnostics.csv"; 1, or 0 when nom is neither. */
+int tableau_activite_csv(struct buf *b, const struct tableau *t, const char *nom);
+/* A fingerprint of the figures, for the render cache's keys: changes
+ * whenever any activity or diagnostic figure shown changes. */
+unsigned long long tableau_activite_empreinte(const struct tableau *t);
 
 #endif

@@ -196,7 +196,7 @@ int tableau_csv(struct buf *b, struct db *d, const struct tableau *t, const char
     else if (strcmp(nom, "prioritaires.csv") == 0)
         return csv_prioritaires(b, d, t) < 0 ? -1 : 1;
     else
-        return 0;
+        return tableau_activite_csv(b, t, nom);
     return 1;
 }
 

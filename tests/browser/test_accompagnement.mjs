@@ -158,6 +158,7 @@ async function main() {
     cliSync(['--db', db, 'structures', 'lier', s1, `${rec.source_name}:${rec.source_id}`]);
     makeAccount(db, 'med1@example.fr', `mediateur:structure:${s1}`);
     makeAccount(db, 'dep13@example.fr', 'coordinateur:departement:13');
+    cliSync(['--db', db, 'indicateurs', 'recalculer']); // for the territorial dashboard
     const base = await startServer(db, { PASSERELLE_CLE: key });
     if (!check(!!base, 'server: started')) return;
     try { browser = await launching; } catch (e) { check(false, `chromium: ${e.message}`); return; }
@@ -215,6 +216,14 @@ async function main() {
     const A = await openPage(browser, desktop, 'anonymous');
     const AM = await openPage(browser, mobile, 'anonymous-mobile');
     await auditPage(A, AM, base, 'orientation-lien', `/orientation/lien/${token}`);
+    // The same records on the public territorial dashboard ("dites-le-nous une fois").
+    await auditPage(A, AM, base, 'tableau-activite-commune', '/tableau/commune/13055');
+    const sec = await A.page.evaluate(() => {
+      const s = document.getElementById('activite');
+      return s ? { text: s.textContent, charts: s.querySelectorAll('svg.graphe').length, tables: s.querySelectorAll('table').length } : null;
+    });
+    check(sec && /Activités enregistrées/.test(sec.text) && sec.charts === 1 && sec.tables >= 1,
+      `dashboard: the activity section shows the records (${sec && sec.charts} chart, ${sec && sec.tables} tables)`);
     await A.ctx.close();
     await AM.ctx.close();
     const C = await openPage(browser, desktop, 'coordinator');
