@@ -33,7 +33,10 @@ maxpid=$(sqlite3 "$db" "SELECT max(pid) FROM lieu")
 "$BIN" --db "$db" serve --port "$PORT" --threads "$THREADS" --rate 0 2>"$tmp/serve.log" &
 pid=$!
 for i in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$PORT/sante" && break; sleep 0.1; done
-rss() { awk '/^VmRSS/ {print $2}' "/proc/$pid/status"; }
+# VmRSS counts the database file's pages mapped by SQLite (mmap_size) and
+# the shared WAL index, which come and go with the kernel's page cache;
+# RssAnon is the process's own heap and stacks, where a leak would show.
+rss() { awk '/^VmRSS/ {r = $2} /^RssAnon/ {a = $2} END {print r, "anon_kb", a}' "/proc/$pid/status"; }
 out=$OUT/charge.txt
 {
   echo "load test: ${DUR}s, wrk -t2 -c$CONNS, server --threads $THREADS, $(machine)"
@@ -54,10 +57,11 @@ publications=$(grep -c '^publication' "$tmp/serve.log" || true)
   echo "places written by the API: $writes; background publications: $publications"
   echo "server log lines other than publications: $(grep -vc '^publication\|^Passerelle' "$tmp/serve.log" || true)"
 } >>"$out"
-# memory: the highest RSS of the first half against the second half
-awk -v dur="$DUR" '/^rss_kb t=/ { split($2, a, "="); t = a[2] + 0; v = $3 + 0
-  if (t <= dur / 2) { if (v > h1) h1 = v } else { if (v > h2) h2 = v } }
-  END { printf "rss_kb highest first half %d, second half %d (%+.1f %%)\n", h1, h2, h1 ? 100 * (h2 - h1) / h1 : 0 }' \
+# memory: the highest RSS (and anonymous RSS) of the first half against the second half
+awk -v dur="$DUR" '/^rss_kb t=/ { split($2, a, "="); t = a[2] + 0; v = $3 + 0; w = $5 + 0
+  if (t <= dur / 2) { if (v > h1) h1 = v; if (w > g1) g1 = w } else { if (v > h2) h2 = v; if (w > g2) g2 = w } }
+  END { printf "rss_kb highest first half %d, second half %d (%+.1f %%)\n", h1, h2, h1 ? 100 * (h2 - h1) / h1 : 0
+        printf "anon_kb highest first half %d, second half %d (%+.1f %%)\n", g1, g2, g1 ? 100 * (g2 - g1) / g1 : 0 }' \
   "$out" >>"$out"
 cat "$out"
 sock=$(awk '/Socket errors:/ { gsub(/,/, ""); print $4 + $6 + $8 + $10 }' "$tmp/wrk.txt")
