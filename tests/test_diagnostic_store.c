@@ -334,7 +334,10 @@ static void test_stats(void)
           json_is_null(json_object_get(o, "diagnostics")));
     json_decref(o);
     buf_free(&j);
-    /* many sessions: shown */
+    /* many sessions: shown; the cached statistics follow each finished one */
+    long long v0 = diag_store_version(&db);
+    CHECK(v0 == 3);
+    CHECK(diag_stats(&db, &f, &s) == 0 && s.secret); /* cached at version 3 */
     for (int i = 0; i < 12; i++) {
         struct diag_sync sy;
         struct diag_sync_reply rep;
@@ -343,7 +346,13 @@ static void test_stats(void)
         build_sync(&sy, i % 4, 30, 30, 1);
         CHECK(diag_sync_apply(&db, cle, &sy, now, &rep) == 0 && rep.termine);
     }
+    CHECK(diag_store_version(&db) == v0 + 12);
     CHECK(diag_stats(&db, &f, &s) == 0 && !s.secret && s.c.total == 14);
+    struct diag_stats again;
+    struct diag_counts fresh;
+    CHECK(diag_stats(&db, &f, &again) == 0 && again.c.total == s.c.total &&
+          memcmp(again.c.autonomie, s.c.autonomie, sizeof s.c.autonomie) == 0);
+    CHECK(diag_store_counts(&db, &f, &fresh) == 0 && fresh.total == 14); /* the cache agrees */
     j = (struct buf)BUF_INIT;
     diag_stats_json(diag_referentiel(&db), &f, &s, &j);
     o = json_loads(j.s, 0, &e);

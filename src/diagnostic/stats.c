@@ -2,9 +2,12 @@
  * (see stats.h). */
 #include "diagnostic/stats.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/jsonw.h"
+#include "store/cache.h"
 
 static long hide(long n)
 {
@@ -64,12 +67,42 @@ void diag_stats_suppress(const struct diag_counts *raw, struct diag_stats *out)
         c->besoins[i].n = hide(c->besoins[i].n);
 }
 
+/* A cached result: the version of the finished sessions it was computed
+ * from, then the statistics (a plain struct, no pointers). */
+struct cached {
+    long long version;
+    struct diag_stats s;
+};
+
 int diag_stats(struct db *d, const struct diag_filter *f, struct diag_stats *out)
 {
+    long long version = diag_store_version(d);
+    if (version < 0)
+        return -1;
+    char key[160];
+    snprintf(key, sizeof key, "diag-stats/%s/%s/%s/%s", f->niveau ? f->niveau : "-",
+             f->niveau && f->code ? f->code : "-", f->depuis ? f->depuis : "-",
+             f->jusqu ? f->jusqu : "-");
+    size_t len = 0;
+    char *hit = cache_get(d, key, &len);
+    struct cached c;
+    if (hit && len == sizeof c) {
+        memcpy(&c, hit, sizeof c);
+        if (c.version == version) {
+            free(hit);
+            *out = c.s;
+            return 0;
+        }
+    }
+    free(hit);
     struct diag_counts raw;
     if (diag_store_counts(d, f, &raw) < 0)
         return -1;
     diag_stats_suppress(&raw, out);
+    memset(&c, 0, sizeof c);
+    c.version = version;
+    c.s = *out;
+    cache_put(d, key, (const char *)&c, sizeof c); /* a failed put only costs a recount */
     return 0;
 }
 
