@@ -255,39 +255,45 @@ int territoires_communes_by_postcode(struct db *d, const char *code_postal,
 static int search_names(struct db *d, const char *f, const char *dep, const char *cp,
                         struct territoire_commune *out, int max)
 {
-    struct buf hi = BUF_INIT, like = BUF_INIT;
+    struct buf hi = BUF_INIT;
     buf_puts(&hi, f);
     if (hi.len)
         hi.s[hi.len - 1]++; /* upper bound of the prefix range */
-    buf_printf(&like, "%% %s%%", f);
-    if (hi.oom || like.oom) {
+    if (hi.oom) {
         buf_free(&hi);
-        buf_free(&like);
         snprintf(d->err, sizeof d->err, "search: out of memory");
         return -1;
     }
+    /* The name terms are index ranges: on nom_fold (start of the name)
+     * and on commune_mot (start of a later word, as LIKE '% f%'). An
+     * empty name (a département alone) is a query of its own, so that the
+     * planner never has to scan for a term it cannot know. */
     sqlite3_stmt *st = db_prepare(
-        d, "SELECT " COMMUNE_COLS ","
-           " CASE WHEN c.nom_fold = ?1 THEN 0 WHEN c.nom_fold >= ?1 AND c.nom_fold < ?2 THEN 1"
-           " ELSE 2 END AS r"
-           " FROM commune c"
-           " WHERE (?1 = '' OR (c.nom_fold >= ?1 AND c.nom_fold < ?2) OR c.nom_fold LIKE ?3)"
-           " AND (?4 IS NULL OR c.departement = ?4)"
-           " AND (?5 IS NULL OR EXISTS (SELECT 1 FROM commune_code_postal p"
-           "      WHERE p.commune = c.code AND p.code_postal = ?5))"
-           " ORDER BY r, c.population DESC, c.code LIMIT ?6");
+        d, *f ? "SELECT " COMMUNE_COLS ","
+                " CASE WHEN c.nom_fold = ?1 THEN 0 WHEN c.nom_fold >= ?1 AND c.nom_fold < ?2"
+                " THEN 1 ELSE 2 END AS r"
+                " FROM commune c"
+                " WHERE ((c.nom_fold >= ?1 AND c.nom_fold < ?2) OR c.code IN (SELECT commune"
+                "      FROM commune_mot WHERE suffixe >= ?1 AND suffixe < ?2))"
+                " AND (?4 IS NULL OR c.departement = ?4)"
+                " AND (?5 IS NULL OR EXISTS (SELECT 1 FROM commune_code_postal p"
+                "      WHERE p.commune = c.code AND p.code_postal = ?5))"
+                " ORDER BY r, c.population DESC, c.code LIMIT ?6"
+              : "SELECT " COMMUNE_COLS ", 0 AS r FROM commune c"
+                " WHERE c.departement = ?4"
+                " AND (?5 IS NULL OR EXISTS (SELECT 1 FROM commune_code_postal p"
+                "      WHERE p.commune = c.code AND p.code_postal = ?5))"
+                " ORDER BY c.population DESC, c.code LIMIT ?6");
     int n = -1;
     if (st) {
         sqlite3_bind_text(st, 1, f, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, hi.s ? hi.s : "", -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, like.s ? like.s : "", -1, SQLITE_STATIC);
         db_bind_text(st, 4, dep);
         db_bind_text(st, 5, cp);
         sqlite3_bind_int(st, 6, max);
         n = fetch_communes(d, st, out, max, 0);
     }
     buf_free(&hi);
-    buf_free(&like);
     return n;
 }
 

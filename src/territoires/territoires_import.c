@@ -781,6 +781,7 @@ static int write_all(struct imp *im, struct db *d, int replace_contours, long *n
             goto out;
         }
     if (db_exec(d, "DELETE FROM commune_code_postal; DELETE FROM commune_ancien_code;"
+                   " DELETE FROM commune_mot;"
                    " DELETE FROM commune; DELETE FROM epci; DELETE FROM departement;"
                    " DELETE FROM region") < 0 ||
         (replace_contours &&
@@ -878,6 +879,16 @@ static int write_all(struct imp *im, struct db *d, int replace_contours, long *n
         sqlite3_bind_text(st[S_CONT], 3, im->gt[i].text, -1, SQLITE_STATIC);
         if (step_done(im, d, st[S_CONT], "contour") < 0)
             goto out;
+    }
+    /* the words inside names, for the search (migration 008) */
+    if (db_exec(d, "WITH RECURSIVE s(code, rest) AS ("
+                   " SELECT code, substr(nom_fold, instr(nom_fold, ' ') + 1) FROM commune"
+                   " WHERE instr(nom_fold, ' ') > 0 UNION ALL"
+                   " SELECT code, substr(rest, instr(rest, ' ') + 1) FROM s WHERE instr(rest, ' ') > 0)"
+                   " INSERT OR IGNORE INTO commune_mot(suffixe, commune)"
+                   " SELECT rest, code FROM s WHERE rest <> ''") < 0) {
+        fail(im, "commune_mot: %s", d->err);
+        goto out;
     }
     rc = 0;
 out:
