@@ -56,7 +56,7 @@ def table_rows(html, caption):
 def place_in(db, commune):
     import sqlite3
     c = sqlite3.connect(db)
-    r = c.execute("SELECT l.pid, s.source_name, s.source_id FROM lieu l JOIN lieu_membre m ON m.lieu_id = l.pid "
+    r = c.execute("SELECT l.pid, s.source_name, s.source_id, l.commune_code FROM lieu l JOIN lieu_membre m ON m.lieu_id = l.pid "
                   "JOIN lieu_source s ON s.rowid = m.source_rowid WHERE l.commune_code = ? AND l.prive = 0 "
                   "ORDER BY l.pid LIMIT 1", (commune,)).fetchone()
     c.close()
@@ -128,7 +128,8 @@ def main():
     check(r.returncode == 0, "indicators computed: %s" % r.stderr[-200:])
     s1 = make_structure(db, "Espace numérique Marseille", "13055", "contact@espace-marseille.fr")
     s2 = make_structure(db, "Médiathèque de Foix", "09122", "mediatheque@foix.fr")
-    p1, p2 = place_in(db, "13055"), place_in(db, "09122")
+    # Foix on the real data; Mende in the demo places (no ../shared/data)
+    p1, p2 = place_in(db, "13055"), place_in(db, "09122") or place_in(db, "48095")
     cli(db, "structures", "lier", str(s1), "%s:%s" % p1[1:3])
     cli(db, "structures", "lier", str(s2), "%s:%s" % p2[1:3])
     make_account(db, "med1@example.fr", "mediateur:structure:%d" % s1)
@@ -206,7 +207,7 @@ def run(srv, db, s1, s2, p1, p2):
     check(by[("activites", "")][3:6] == ["12", "12", "13"] and by[("activites", "")][-2:] == ["2025-11-25", "2026-11-24"],
           "CSV: activities and the period")
     # Foix: one person only, not shown; the rate neither.
-    page = srv.client().get("/tableau/commune/09122")
+    page = srv.client().get("/tableau/commune/" + p2[3])
     rows = table_rows(section(page.text, "activite"), "Accompagnements des 12 derniers mois")
     check(rows.get("Activités enregistrées", [""])[0] == "1" and rows.get("Personnes accompagnées", [""])[0] == "moins de 11"
           and rows.get("Pour 1 000 habitants", [""])[0] == "non publié",
