@@ -1,8 +1,8 @@
 /* tableau_activite.c - the dashboards' section "Activité et compétences":
  * what the médiateurs recorded (accompaniments per 1,000 inhabitants,
  * themes, autonomy reached) and what the finished diagnostics say (autonomy
- * steps, barriers), for one territory over the last 12 months, with its
- * CSV files. Data entered once in the activity records and the diagnostic
+ * steps, levels per domain, barriers), for one territory over the last 12
+ * months, with its CSV files. Data entered once in the activity records and the diagnostic
  * feed this section directly ("dites-le-nous une fois"): nothing is
  * re-entered or copied.
  *
@@ -329,7 +329,44 @@ static void table_autonomie(struct buf *b, const struct tableau *t)
     html_raw(b, "</tbody>\n</table></div>\n");
 }
 
-/* The finished diagnostics: how many, autonomy steps, main barriers. */
+static void compte_diag(struct buf *b, long n)
+{
+    if (n < 0)
+        html_raw(b, "moins de 10");
+    else
+        page_int(b, n);
+}
+
+/* The level reached in each domain of the referential. */
+static void niveaux(struct buf *b, const struct diag_ref *ref, const struct diag_stats *s)
+{
+    html_raw(b, "<div class=\"defile\"><table>\n<caption>Niveau atteint par domaine de "
+                "compétences</caption>\n<thead><tr><th scope=\"col\">Domaine</th>");
+    for (int lv = 0; lv <= DIAG_LEVELS; lv++) {
+        html_raw(b, "<th scope=\"col\">");
+        html_txt(b, diag_tr(&ref->niveaux[lv].nom, DIAG_FR));
+        html_raw(b, "</th>");
+    }
+    html_raw(b, "</tr></thead>\n<tbody>\n");
+    for (size_t d = 0; d < ref->ndomaines; d++) {
+        int k = 0;
+        while (k < s->c.ndom && strcmp(s->c.dom[k].id, ref->domaines[d].id) != 0)
+            k++;
+        html_raw(b, "<tr><th scope=\"row\">");
+        html_txt(b, diag_tr(&ref->domaines[d].nom, DIAG_FR));
+        html_raw(b, "</th>");
+        for (int lv = 0; lv <= DIAG_LEVELS; lv++) {
+            html_raw(b, "<td>");
+            compte_diag(b, k < s->c.ndom ? s->c.dom[k].niveau[lv] : 0);
+            html_raw(b, "</td>");
+        }
+        html_raw(b, "</tr>\n");
+    }
+    html_raw(b, "</tbody>\n</table></div>\n");
+}
+
+/* The finished diagnostics: how many, autonomy steps, levels per domain,
+ * main barriers. */
 static void diagnostics(struct buf *b, const struct request *rq, const struct tableau *t)
 {
     const struct diag_stats *s = &t->act.diag;
@@ -353,13 +390,11 @@ static void diagnostics(struct buf *b, const struct request *rq, const struct ta
             html_raw(b, "<tr><th scope=\"row\">");
             html_txt(b, diag_tr(&ref->autonomie[k - 1].nom, DIAG_FR));
             html_raw(b, "</th><td>");
-            if (s->c.autonomie[k] < 0)
-                html_raw(b, "moins de 10");
-            else
-                page_int(b, s->c.autonomie[k]);
+            compte_diag(b, s->c.autonomie[k]);
             html_raw(b, "</td></tr>\n");
         }
         html_raw(b, "</tbody>\n</table></div>\n");
+        niveaux(b, ref, s);
         /* the most frequent barriers among those published */
         int ordre[DIAG_MAX_TAGS], m = 0;
         for (int i = 0; i < s->c.nfreins && m < DIAG_MAX_TAGS; i++)
@@ -392,7 +427,7 @@ static void diagnostics(struct buf *b, const struct request *rq, const struct ta
         html_raw(b, "&amp;code=");
         html_url_arg(b, t->code);
     }
-    html_raw(b, "\">Toutes les statistiques des diagnostics (niveaux par domaine, besoins)</a>"
+    html_raw(b, "\">Toutes les statistiques des diagnostics (avec les besoins déclarés)</a>"
                 "</p>\n");
 }
 
@@ -517,6 +552,15 @@ static void csv_diagnostics(struct buf *b, const struct tableau *t)
         cell_n(b, s->c.autonomie[k] < 0 ? CACHE : s->c.autonomie[k]);
         buf_printf(b, ",%s,%s\r\n", d1, d2);
     }
+    for (int i = 0; i < s->c.ndom; i++)
+        for (int lv = 0; lv <= DIAG_LEVELS; lv++) {
+            char code[DIAG_TAG_MAX + 8];
+            snprintf(code, sizeof code, "%s/%d", s->c.dom[i].id, lv);
+            buf_puts(b, "niveau_domaine,");
+            csv_write_cell(b, code);
+            cell_n(b, s->c.dom[i].niveau[lv] < 0 ? CACHE : s->c.dom[i].niveau[lv]);
+            buf_printf(b, ",%s,%s\r\n", d1, d2);
+        }
     for (int i = 0; i < s->c.nfreins; i++) {
         buf_puts(b, "frein,");
         csv_write_cell(b, s->c.freins[i].id);

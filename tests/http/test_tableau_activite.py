@@ -236,8 +236,16 @@ def run(srv, db, s1, s2, p1, p2):
     shown = [v[0] for v in steps.values()]
     want = [("moins de 10" if v is None else str(v)) for k, v in sorted(api["autonomie"].items())]
     check(len(steps) == 4 and shown == want, "autonomy steps equal the API: %r vs %r" % (shown, want))
+    levels = table_rows(s, "Niveau atteint par domaine de compétences")
+    dom = api["domaines"]
+    want = [[("moins de 10" if v is None else str(v)) for _, v in sorted(dom[d].items())] for d in dom]
+    check(len(levels) == len(dom) and list(levels.values()) == want,
+          "levels per domain equal the API (%d domains)" % len(levels))
     rs = csv_rows(srv.client().get("/tableau/commune/13055/diagnostics.csv").text)
     check(rs[1][:3] == ["diagnostics", "", str(api["diagnostics"])], "CSV: the count (%r)" % rs[1])
+    lv = {x[1]: x[2] for x in rs if x[0] == "niveau_domaine"}
+    check(all(lv.get("%s/%s" % (d, k)) == ("" if v is None else str(v)) for d in dom for k, v in dom[d].items()),
+          "CSV: every level per domain as the API (hidden ones empty)")
     check('href="/diagnostic/statistiques?niveau=commune&amp;code=13055"' in srv.client().get("/tableau/commune/13055").text,
           "a link to the full diagnostic statistics of the commune")
 
