@@ -14,6 +14,7 @@
 #include "accompagnement/beneficiaire.h"
 #include "accompagnement/orientation.h"
 #include "base/jour.h"
+#include "base/text.h"
 #include "check.h"
 
 static struct db db;
@@ -177,6 +178,55 @@ static int last_link(const char *to, char out[64])
     }
     sqlite3_finalize(st);
     return found;
+}
+
+/* Limits are characters, not bytes: a first name of 60 Arabic letters
+ * (120 bytes) and notes of 500 euro signs (1,500 bytes) are kept whole;
+ * one character more is refused, never cut. */
+static void test_long_texts(void)
+{
+    char form[16384], name[512] = "", notes[8192] = "";
+    for (int i = 0; i < 60; i++)
+        strcat(name, "%D8%B9"); /* ع */
+    for (int i = 0; i < 500; i++)
+        strcat(notes, "%E2%82%AC"); /* € */
+    snprintf(form, sizeof form, "prenom=%s&nom=Ben&notes=%s&consentement=oui&mode=oral", name,
+             notes);
+    struct accomp_erreurs e;
+    struct beneficiaire_similaires sim;
+    long long id = 0;
+    enum accomp_result r = person(1, form, &id, &e, &sim);
+    CHECK(r == ACC_DONE);
+    if (r != ACC_DONE)
+        fprintf(stderr, "  result %d, first error: %s\n", (int)r, e.n ? e.e[0].msg : "-");
+    struct beneficiaire b;
+    CHECK(beneficiaire_get(&db, &key, id, &b) == 1);
+    CHECK(strlen(b.prenom) == 120 && text_utf8_len(b.prenom) == 60);
+    CHECK(strlen(b.notes) == 1500 && text_utf8_len(b.notes) == 500);
+    snprintf(form, sizeof form, "prenom=%s%%D8%%B9&nom=Ben&notes=%s%%E2%%82%%AC&consentement=oui"
+             "&mode=oral", name, notes);
+    CHECK(person(1, form, &id, &e, &sim) == ACC_INVALID);
+    CHECK(accomp_erreur(&e, "prenom") != NULL && accomp_erreur(&e, "notes") != NULL);
+    struct accomp_ctx c = ctx();
+    CHECK(beneficiaire_erase(&db, &c, id) == ACC_DONE); /* out of the retention test's way */
+    /* A workshop's title of 200 « é » and five tags of 30 « ç »: kept whole. */
+    char titre[2048] = "", tags[4096] = "";
+    for (int i = 0; i < 200; i++)
+        strcat(titre, "%C3%A9");
+    for (int t = 0; t < 5; t++) {
+        if (t)
+            strcat(tags, ",");
+        for (int i = 0; i < 30; i++)
+            strcat(tags, "%C3%A7");
+    }
+    snprintf(form, sizeof form, "type=collectif&date=2026-11-20&duree=90&lieu=a_distance"
+             "&thematique=email&niveau=debutant&anonymes=3&titre=%s&tags=%s", titre, tags);
+    long long a = activity(1, 10, form);
+    struct activite act;
+    CHECK(a > 0 && activite_get(&db, a, &act) == 1);
+    CHECK(text_utf8_len(act.titre) == 200 && strlen(act.titre) == 400);
+    CHECK(strlen(act.tags) == 5 * 60 + 4);
+    CHECK(activite_delete(&db, &c, a) == ACC_DONE); /* the later tests count records */
 }
 
 static void test_history_and_referrals(void)
@@ -375,6 +425,7 @@ int main(void)
         return 1;
     RUN(test_key);
     RUN(test_people);
+    RUN(test_long_texts);
     RUN(test_history_and_referrals);
     RUN(test_file_reveals_nothing);
     RUN(test_merge_erase_retention);

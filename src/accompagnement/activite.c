@@ -150,7 +150,7 @@ static int set_commune(struct db *d, struct activite *a, const char *code)
 static int valid_tags(const char *in, char *out, size_t n, struct accomp_erreurs *e)
 {
     out[0] = 0;
-    char tmp[256];
+    char tmp[ACTIVITE_TAGS_BUF + 64];
     snprintf(tmp, sizeof tmp, "%s", in);
     int count = 0;
     char *save = NULL;
@@ -158,7 +158,7 @@ static int valid_tags(const char *in, char *out, size_t n, struct accomp_erreurs
         text_trim(t);
         if (!*t)
             continue;
-        if (++count > ACTIVITE_TAGS_MAX || text_utf8_len(t) > 30) {
+        if (++count > ACTIVITE_TAGS_MAX || text_utf8_len(t) > ACTIVITE_TAG_LEN) {
             accomp_erreur_add(e, "tags", "Cinq étiquettes au plus, de 30 caractères chacune au plus.");
             return 0;
         }

@@ -35,6 +35,9 @@
 #define ACTIVITE_MAX_ANONYMES 1000
 #define ACTIVITE_TITRE_MAX 200
 #define ACTIVITE_TAGS_MAX 5
+#define ACTIVITE_TAG_LEN 30      /* characters of one tag */
+/* The tags as stored: up to 5 of 30 characters of up to 4 bytes, '|' between */
+#define ACTIVITE_TAGS_BUF (ACTIVITE_TAGS_MAX * (ACTIVITE_TAG_LEN * 4 + 1))
 
 struct activite_participant {
     long long id;             /* activite_participant.id */
@@ -55,10 +58,10 @@ struct activite {
     char commune[6], epci[10], departement[4], region[4];
     unsigned materiel, themes, themes_admin; /* bit sets */
     int autonomie, redirection, niveau;
-    char titre[ACTIVITE_TITRE_MAX + 1];
+    char titre[ACTIVITE_TITRE_MAX * 4 + 1]; /* characters of up to 4 bytes */
     int participants, anonymes, suivis, nouveaux;
     int genre[NGENRE], age[NAGE], statut[NSTATUT]; /* every participant */
-    char tags[200];           /* '|' separated */
+    char tags[ACTIVITE_TAGS_BUF]; /* '|' separated */
     long long diagnostic_id;  /* 0 when none */
     char created_at[24], updated_at[24];
     int nsuivis;              /* followed participants below (<= suivis) */
@@ -75,11 +78,11 @@ struct activite_saisie {
     char commune[128];        /* for domicile / autre: name, postcode or INSEE code */
     unsigned materiel, themes, themes_admin;
     int autonomie, redirection, niveau;
-    char titre[ACTIVITE_TITRE_MAX + 8];
+    char titre[ACTIVITE_TITRE_MAX * 4 + 64]; /* room to refuse, not cut, a long one */
     char anonymes[16];        /* collectif: anonymous participants */
     char genre[NGENRE][8], age[NAGE][8], statut[NSTATUT][8]; /* collectif counts */
     int genre1, age1, statut1; /* individuel, anonymous person: one choice each (-1) */
-    char tags[256];
+    char tags[ACTIVITE_TAGS_BUF + 64];
     long long beneficiaire_id; /* individuel: a followed person, or 0 */
     long long diagnostic_id;
     int bad_value;            /* a code was not in its vocabulary (field in bad_field) */

@@ -120,9 +120,9 @@ static int validate(struct db *d, const struct beneficiaire_saisie *s, struct be
         accomp_erreur_add(e, "genre", "Cette valeur ne fait pas partie de la liste proposée.");
     if (!s->prenom[0] && !s->nom[0])
         accomp_erreur_add(e, "prenom", "Indiquez au moins le prénom ou le nom de la personne.");
-    if (text_utf8_len(s->prenom) > 60)
+    if (text_utf8_len(s->prenom) > BENEF_NOM_MAX)
         accomp_erreur_add(e, "prenom", "Le prénom a 60 caractères au plus.");
-    if (text_utf8_len(s->nom) > 60)
+    if (text_utf8_len(s->nom) > BENEF_NOM_MAX)
         accomp_erreur_add(e, "nom", "Le nom a 60 caractères au plus.");
     snprintf(b->prenom, sizeof b->prenom, "%s", s->prenom);
     snprintf(b->nom, sizeof b->nom, "%s", s->nom);
@@ -453,8 +453,8 @@ static int load_all(struct db *d, const struct data_key *key, long long structur
 static int cmp_name(const void *a, const void *b)
 {
     const struct beneficiaire *x = a, *y = b;
-    char fx[200], fy[200];
-    char nx[200], ny[200];
+    char nx[2 * UTF8_BUF(BENEF_NOM_MAX) + 2], ny[sizeof nx];
+    char fx[sizeof nx], fy[sizeof nx];
     snprintf(nx, sizeof nx, "%s %s", x->nom, x->prenom);
     snprintf(ny, sizeof ny, "%s %s", y->nom, y->prenom);
     text_fold(nx, fx, sizeof fx);
@@ -507,7 +507,7 @@ int beneficiaire_search(struct db *d, const struct data_key *key, long long stru
         struct beneficiaire *b = &out->v[i];
         int keep = !fq[0];
         if (!keep) {
-            char a[200], fa[200];
+            char a[3 * UTF8_BUF(BENEF_NOM_MAX) + 4], fa[sizeof a];
             snprintf(a, sizeof a, "%s %s %s", b->prenom, b->nom, b->prenom);
             text_fold(a, fa, sizeof fa);
             keep = strstr(fa, fq) != NULL;

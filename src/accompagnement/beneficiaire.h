@@ -42,12 +42,17 @@
 
 #define BENEF_MAX_SCAN 20000
 #define BENEF_RETENTION_MOIS 24  /* default retention without accompaniment */
+#define BENEF_NOM_MAX 60      /* characters of a first name, of a name */
 #define BENEF_NOTES_MAX 500
+/* A text of at most n characters, each up to 4 bytes of UTF-8 (Arabic,
+ * symbols, emoji): limits are in characters, buffers in bytes. */
+#define UTF8_BUF(n) ((n) * 4 + 1)
 
 struct beneficiaire {
     long long id, structure_id, compte_id;
-    char prenom[80], nom[80], telephone[24], courriel[128], annee[8], commune[8];
-    char notes[BENEF_NOTES_MAX * 2 + 8];
+    char prenom[UTF8_BUF(BENEF_NOM_MAX)], nom[UTF8_BUF(BENEF_NOM_MAX)];
+    char telephone[24], courriel[128], annee[8], commune[8];
+    char notes[UTF8_BUF(BENEF_NOTES_MAX)];
     int genre, tranche, statut;
     char consentement_at[24], consentement_mode[8];
     long long consentement_par;
@@ -57,8 +62,11 @@ struct beneficiaire {
 };
 
 struct beneficiaire_saisie {
-    char prenom[200], nom[200], telephone[64], courriel[256], annee[16], commune[128];
-    char notes[BENEF_NOTES_MAX * 4];
+    /* input as typed: room beyond the limits, so that a text too long is
+     * refused rather than cut */
+    char prenom[UTF8_BUF(BENEF_NOM_MAX) + 64], nom[UTF8_BUF(BENEF_NOM_MAX) + 64];
+    char telephone[64], courriel[256], annee[16], commune[128];
+    char notes[UTF8_BUF(BENEF_NOTES_MAX) + 64];
     int genre, tranche, statut;  /* -1: not given */
     int consentement;            /* the box "the person agrees" was ticked */
     char mode[16];               /* "oral" or "ecrit" */

@@ -570,7 +570,7 @@ enum accomp_result orientation_send(struct db *d, struct accomp_ctx *c, long lon
     o.besoins = s->besoins;
     if (!o.besoins)
         accomp_erreur_add(e, "besoin", "Choisissez au moins un besoin de la personne.");
-    if (text_utf8_len(s->message) > 1000)
+    if (text_utf8_len(s->message) > ORIENTATION_MESSAGE_MAX)
         accomp_erreur_add(e, "message", "Le message a 1 000 caractères au plus.");
     if (s->activite_id) {
         struct activite a;
@@ -704,7 +704,7 @@ static enum accomp_result apply(struct db *d, struct accomp_ctx *c, struct orien
         return accomp_refuse(c, ACC_INVALID, o->etat == OR_ENVOYEE
                                                  ? "Acceptez d'abord cette orientation."
                                                  : "Cette orientation a déjà reçu une réponse.");
-    if (motif && text_utf8_len(motif) > 280)
+    if (motif && text_utf8_len(motif) > ORIENTATION_MOTIF_MAX)
         return accomp_refuse(c, ACC_INVALID, "Le motif a 280 caractères au plus.");
     o->etat = want;
     o->etat_at = (long long)c->now;

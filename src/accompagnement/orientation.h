@@ -31,9 +31,12 @@
 #include <time.h>
 
 #include "accompagnement/accomp.h"
+#include "accompagnement/beneficiaire.h"
 #include "accompagnement/chiffre.h"
 #include "http/query.h"
 
+#define ORIENTATION_MESSAGE_MAX 1000 /* characters */
+#define ORIENTATION_MOTIF_MAX 280    /* characters of a refusal's reason */
 #define ORIENTATION_TTL (14L * 86400)
 #define ORIENTATION_RELANCE_1 (3L * 86400)
 #define ORIENTATION_RELANCE_2 (7L * 86400)
@@ -57,11 +60,12 @@ struct orientation {
     char consentement_at[24];
     int etat;
     long long envoye_at, etat_at, expire_at;
-    char etat_par[128], motif_refus[300];
+    char etat_par[128], motif_refus[UTF8_BUF(ORIENTATION_MOTIF_MAX)];
     int relances;
     int efface;               /* the shared data was wiped */
     /* What was shared, decrypted (when a key was given). */
-    char prenom[80], nom[80], telephone[24], courriel[128], message[1024];
+    char prenom[UTF8_BUF(BENEF_NOM_MAX)], nom[UTF8_BUF(BENEF_NOM_MAX)];
+    char telephone[24], courriel[128], message[UTF8_BUF(ORIENTATION_MESSAGE_MAX)];
 };
 
 struct orientation_saisie {
@@ -69,7 +73,7 @@ struct orientation_saisie {
     unsigned besoins;         /* bits of AV_THEME */
     unsigned partage;
     int consentement;
-    char message[2048];
+    char message[UTF8_BUF(ORIENTATION_MESSAGE_MAX) + 64];
     long long activite_id, diagnostic_id, beneficiaire_id;
     int bad_value;
 };
