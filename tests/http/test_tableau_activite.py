@@ -22,11 +22,11 @@ Prints "check: N passed, M failed"; standard library only.
 """
 import csv, io, json, os, re, sys, tempfile, urllib.parse
 
-from harness import (ROOT, TEST_PASSWORD, Server, check, cli, done, fixture_db, make_account,
+from harness import (TEST_PASSWORD, Server, check, cli, done, fixture_db, make_account,
                      make_structure)
 
-BANK = json.load(open(os.path.join(ROOT, "data", "diagnostic", "questions-v1.json")))
-Q = {q["id"]: q for q in BANK["questions"]}
+from test_diagnostic import BANK, Q, answer, token_of  # the diagnostic's own helpers
+
 SEUIL = 11
 
 
@@ -70,19 +70,6 @@ def record(c, structure, pid, date, themes, autonomie=None):
         fields.append(("autonomie", autonomie))
     r = c.post_form("/activites/nouvelle", fields, csrf_from="/activites/nouvelle")
     return r.status == 303
-
-
-def answer(q, level):
-    if q["type"] == "profil":
-        return [q["options"][0]["id"]]
-    if q["niveau"] <= level:
-        return [next(o["id"] for o in q["options"] if o.get("bonne"))]
-    return ["nsp"]
-
-
-def token_of(text):
-    m = re.search(r'name="csrf" value="([^"]*)"', text)
-    return m.group(1) if m else ""
 
 
 def diagnostics(srv, n, commune):
