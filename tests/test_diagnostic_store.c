@@ -360,6 +360,35 @@ static void test_stats(void)
     CHECK(json_is_object(json_object_get(json_object_get(o, "domaines"), "securite")));
     json_decref(o);
     buf_free(&j);
+    /* A territory with many diagnostics is cached: one entry, refreshed by
+     * a newly finished session and by another period. (1,000 copies of a
+     * finished session made in SQL, as a bulk fixture.) */
+    CHECK(db_exec(&db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) "
+                       "INSERT INTO diagnostic_session (cle, banque_version, mode, langue, revision, "
+                       "created_at, updated_at, termine_at, commune, departement, region, epci, score, "
+                       "autonomie_calculee, autonomie) SELECT 'copie-' || i || '-0123456789abcdef', "
+                       "banque_version, mode, langue, 1, created_at, updated_at, termine_at, commune, "
+                       "departement, region, epci, score, autonomie_calculee, autonomie FROM n, "
+                       "(SELECT * FROM diagnostic_session WHERE termine_at IS NOT NULL AND "
+                       "departement = '13' LIMIT 1)") == 0);
+    CHECK(diag_stats(&db, &f, &s) == 0 && s.c.total == 1014);
+    CHECK(count("SELECT count(*) FROM rendu_cache WHERE cle = 'diag-stats/departement/13'") == 1);
+    CHECK(diag_stats(&db, &f, &s) == 0 && s.c.total == 1014);
+    {
+        struct diag_sync sy;
+        struct diag_sync_reply rep;
+        build_sync(&sy, 2, 30, 30, 1);
+        CHECK(diag_sync_apply(&db, "une-de-plus-0123456789abcdefgh", &sy, now, &rep) == 0 &&
+              rep.termine);
+    }
+    CHECK(diag_stats(&db, &f, &s) == 0 && s.c.total == 1015);
+    struct diag_filter later = {.niveau = "departement", .code = "13", .depuis = "2100-01-01"};
+    CHECK(diag_stats(&db, &later, &s) == 0 && s.c.total == 0);
+    CHECK(diag_stats(&db, &f, &s) == 0 && s.c.total == 1015);
+    CHECK(count("SELECT count(*) FROM rendu_cache WHERE cle LIKE 'diag-stats/%'") == 1);
+    /* back to the 14 sessions the next tests count */
+    CHECK(db_exec(&db, "DELETE FROM diagnostic_session WHERE cle LIKE 'copie-%' OR "
+                       "cle = 'une-de-plus-0123456789abcdefgh'; DELETE FROM rendu_cache") == 0);
 }
 
 static void test_export(void)
