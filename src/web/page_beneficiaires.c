@@ -338,7 +338,7 @@ void page_beneficiaire(const struct request *rq, struct response *rs)
     html_raw(b, "</dd>\n</dl>\n");
     history(rq, b, &p);
     html_raw(b, "<h2>Ses droits</h2>\n<ul class=\"actions\">\n");
-    html_rawf(b, "<li><a href=\"/beneficiaires/%lld/export\">Tout ce que nous savons d'elle</a> "
+    html_rawf(b, "<li><a href=\"/beneficiaires/%lld/export\">Tout ce que nous savons de cette personne</a> "
                  "(à imprimer, ou <a href=\"/beneficiaires/%lld/export.json\">en fichier JSON</a>)"
                  "</li>\n<li><a href=\"/beneficiaires/%lld/effacer\">Effacer ses données</a></li>\n"
                  "</ul>\n", p.id, p.id, p.id);

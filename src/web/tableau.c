@@ -223,14 +223,13 @@ static void pct_ou(struct buf *b, double v)
     html_raw(b, NBSP "%");
 }
 
-/* Median of x[0..n) (NAN entries skipped; NAN when none). Sorts x. */
 static int cmp_d(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return x < y ? -1 : x > y;
 }
 
-static double mediane(double *x, size_t n)
+double tableau_mediane(double *x, size_t n)
 {
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
@@ -306,7 +305,7 @@ static double comparables_mediane(const struct tableau *t, size_t i)
     size_t n = 0;
     for (size_t k = 0; k < t->comparables.n && n < INDIC_COMPARABLES; k++)
         x[n++] = chiffres[i].val(&t->comparables.v[k]);
-    return mediane(x, n);
+    return tableau_mediane(x, n);
 }
 
 static int est_nation(const struct tableau *t)

@@ -40,6 +40,9 @@
 struct tableau_activite {
     long du, au;                 /* days (base/jour.h), inclusive */
     struct stat_vec ici, parent, france;
+    double comparables_mille;    /* median of the similar territories' people
+                                    accompanied per 1,000 inhabitants, over
+                                    those published; NAN when none */
     struct diag_stats diag;
 };
 
@@ -77,6 +80,9 @@ struct tableau {
 int tableau_charger(struct db *d, const char *niveau, const char *code, int nprio,
                     time_t now, struct tableau *t);
 void tableau_free(struct tableau *t);
+
+/* Median of x[0..n) (NAN entries skipped; NAN when none). Sorts x. */
+double tableau_mediane(double *x, size_t n);
 
 /* The territory's name with its kind: "Bouches-du-Rhône (département)". */
 void tableau_nom(struct buf *b, const struct tableau *t);

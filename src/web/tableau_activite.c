@@ -40,6 +40,8 @@
 
 /* ---- loading ---- */
 
+static double pour_mille(const struct stat_vec *v, long population);
+
 static int portee_de(const char *niveau)
 {
     static const struct {
@@ -75,6 +77,22 @@ int tableau_activite_charger(struct db *d, struct tableau *t, long au)
         tableau_activite_free(a);
         return -1;
     }
+    /* the similar territories (same level): the median of their rates */
+    double x[64];
+    size_t nx = 0;
+    a->comparables_mille = NAN;
+    for (size_t k = 0; k < t->comparables.n && nx < sizeof x / sizeof *x; k++) {
+        const struct indic_ligne *l = &t->comparables.v[k];
+        struct stat_vec v = {0};
+        if (charger_portee(d, l->niveau, l->code, a->du, a->au, &v) < 0) {
+            stat_vec_free(&v);
+            tableau_activite_free(a);
+            return -1;
+        }
+        x[nx++] = pour_mille(&v, l->population); /* NAN when hidden: left out */
+        stat_vec_free(&v);
+    }
+    a->comparables_mille = tableau_mediane(x, nx);
     char du_iso[11], au_iso[11];
     jour_format(a->du, du_iso);
     jour_format(a->au, au_iso);
@@ -94,21 +112,28 @@ void tableau_activite_free(struct tableau_activite *a)
     stat_vec_free(&a->france);
 }
 
+static unsigned long long fnv(unsigned long long h, const void *p, size_t n)
+{
+    const unsigned char *c = p;
+    for (size_t k = 0; k < n; k++)
+        h = (h ^ c[k]) * 1099511628211ULL;
+    return h;
+}
+
 unsigned long long tableau_activite_empreinte(const struct tableau *t)
 {
-    /* FNV-1a over the territory's counters and the diagnostics' counts */
+    /* FNV-1a over every figure the section shows */
+    const struct tableau_activite *a = &t->act;
     unsigned long long h = 1469598103934665603ULL;
-    const struct stat_vec *v = &t->act.ici;
-    for (size_t i = 0; i < v->n; i++) {
-        unsigned long long x[2] = {v->v[i].key, (unsigned long long)v->v[i].n};
-        const unsigned char *p = (const unsigned char *)x;
-        for (size_t k = 0; k < sizeof x; k++)
-            h = (h ^ p[k]) * 1099511628211ULL;
-    }
-    const unsigned char *p = (const unsigned char *)&t->act.diag;
-    for (size_t k = 0; k < sizeof t->act.diag; k++)
-        h = (h ^ p[k]) * 1099511628211ULL;
-    return h ^ (unsigned long long)t->act.au;
+    const struct stat_vec *v[3] = {&a->ici, &a->parent, &a->france};
+    for (int i = 0; i < 3; i++)
+        for (size_t k = 0; k < v[i]->n; k++) {
+            unsigned long long x[2] = {v[i]->v[k].key, (unsigned long long)v[i]->v[k].n};
+            h = fnv(h, x, sizeof x);
+        }
+    h = fnv(h, &a->comparables_mille, sizeof a->comparables_mille);
+    h = fnv(h, &a->diag, sizeof a->diag);
+    return h ^ (unsigned long long)a->au;
 }
 
 /* ---- the figures, with secrecy ---- */
@@ -247,6 +272,11 @@ static void chiffres_activite(struct buf *b, const struct tableau *t)
         html_raw(b, "</td>");
     }
     html_raw(b, "</tr>\n</tbody>\n</table></div>\n");
+    if (!isnan(t->act.comparables_mille)) {
+        html_raw(b, "<p>Territoires comparables (médiane) : ");
+        taux(b, t->act.comparables_mille);
+        html_raw(b, " personnes accompagnées pour 1" NBSP "000 habitants.</p>\n");
+    }
 }
 
 struct theme {
@@ -514,6 +544,12 @@ static void csv_activite(struct buf *b, const struct tableau *t)
     debut_ligne(b, "pour_1000_habitants", "", "Personnes accompagnées pour 1 000 habitants");
     for (int i = 0; i < n; i++)
         cell_taux(b, pour_mille(c[i].v, c[i].population));
+    buf_printf(b, ",%s,%s\r\n", d1, d2);
+    debut_ligne(b, "pour_1000_habitants_comparables", "",
+                "Médiane des territoires comparables, pour 1 000 habitants");
+    cell_taux(b, t->act.comparables_mille);
+    for (int i = 1; i < n; i++)
+        buf_putc(b, ',');
     buf_printf(b, ",%s,%s\r\n", d1, d2);
     const struct accomp_vocabulaire *voc = accomp_voc(AV_THEME);
     for (int k = 0; k < voc->n; k++) {

@@ -193,6 +193,22 @@ def run(srv, db, s1, s2, p1, p2):
     check(all(by[("autonomie", c)][3] == "" for c in autos), "CSV autonomy: hidden as on the page")
     check(by[("activites", "")][3:6] == ["12", "12", "13"] and by[("activites", "")][-2:] == ["2025-11-25", "2026-11-24"],
           "CSV: activities and the period")
+    # The similar territories' median rate, recomputed here from each one's
+    # statistics (command line) and population (comparables.csv).
+    comp = csv.DictReader(io.StringIO(srv.client().get("/tableau/commune/13055/comparables.csv").text))
+    rates = []
+    for row in comp:
+        out = cli(db, "accompagnement", "stats", "--portee", "commune", "--code", row["code"], "--du", "2025-11-25",
+                  "--au", "2026-11-24", "--format", "json").stdout
+        n = json.loads(out)["totaux"]["accompagnements"]
+        if not (0 < n < SEUIL) and int(row["population"]) > 0:
+            rates.append(n * 1000 / int(row["population"]))
+    rates.sort()
+    med = None if not rates else (rates[len(rates) // 2] if len(rates) % 2 else (rates[len(rates) // 2 - 1] + rates[len(rates) // 2]) / 2)
+    shown = (("%.2f" if med < 10 else "%.1f") % med).replace(".", ",") if med is not None else None
+    check(med is not None and ("Territoires comparables (médiane) : %s personnes" % shown) in s,
+          "the similar territories' median per 1,000 (%d territories): %s" % (len(rates), shown))
+    check(by[("pour_1000_habitants_comparables", "")][3] == "%.3f" % med, "CSV: the same median")
     # Foix: one person only, not shown; the rate neither.
     page = srv.client().get("/tableau/commune/" + p2[3])
     rows = table_rows(section(page.text, "activite"), "Accompagnements des 12 derniers mois")
