@@ -25,7 +25,7 @@ import csv, io, json, os, re, sys, tempfile, urllib.parse
 from harness import (TEST_PASSWORD, Server, check, cli, done, fixture_db, make_account,
                      make_structure)
 
-from test_diagnostic import BANK, Q, answer, token_of  # the diagnostic's own helpers
+from test_diagnostic import BANK, Q, answer, run_session  # the diagnostic's own helpers
 
 SEUIL = 11
 
@@ -76,19 +76,8 @@ def diagnostics(srv, n, commune):
     """n finished diagnostics of people of `commune`: one through the
     pages, then the same answers sent as offline submissions."""
     c = srv.client()
-    r = c.get("/diagnostic")
-    token = re.search(r'data-csrf="([^"]*)"', r.text).group(1)
-    r = c.post_form("/diagnostic", {"langue": "fr"}, csrf_from=token_of(r.text))
-    loc = r.header("Location") or ""
-    asked = []
-    for _ in range(30):
-        page = c.get(loc)
-        m = re.search(r'name="q" value="([^"]*)"', page.text)
-        if page.status != 200 or not m:
-            break
-        q = Q[m.group(1)]
-        asked.append(q["id"])
-        c.post_form(loc, [("q", q["id"])] + [("o", o) for o in answer(q, 2)], csrf_from=token_of(page.text))
+    token = re.search(r'data-csrf="([^"]*)"', c.get("/diagnostic").text).group(1)
+    loc, asked = run_session(c, 2, ou=None)
     reps = [{"question": qid, "options": [o for o in answer(Q[qid], 2) if o != "nsp"]} for qid in asked]
     ok = 0
     for i in range(n):
