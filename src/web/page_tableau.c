@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/jour.h"
 #include "embedded.h"
 #include "store/cache.h"
 #include "web/html.h"
@@ -31,12 +32,14 @@ static void introuvable(const struct request *rq, struct response *rs)
                     "communes.");
 }
 
-/* Load the dashboard of the captured (niveau, code); answers the request
- * itself (404, redirect, 500, "not computed") when it returns 0. */
+/* Load the dashboard of the captured (niveau, code), with its activity
+ * figures when `activite`; answers the request itself (404, redirect,
+ * 500, "not computed") when it returns 0. */
 static int charger(const struct request *rq, struct response *rs, const char *niveau,
-                   const char *code, const char *suite, int nprio, struct tableau *t)
+                   const char *code, const char *suite, int nprio, int activite,
+                   struct tableau *t)
 {
-    int rc = tableau_charger(rq->db, niveau, code, nprio, rq->now, t);
+    int rc = tableau_charger(rq->db, niveau, code, nprio, t);
     if (rc < 0) {
         page_db_error(rq, rs);
         return 0;
@@ -69,6 +72,11 @@ static int charger(const struct request *rq, struct response *rs, const char *ni
         tableau_free(t);
         return 0;
     }
+    if (activite && tableau_activite_charger(rq->db, t, jour_local(rq->now)) < 0) {
+        tableau_free(t);
+        page_db_error(rq, rs);
+        return 0;
+    }
     return 1;
 }
 
@@ -76,7 +84,7 @@ static void rendre_page(const struct request *rq, struct response *rs, const cha
                         const char *code)
 {
     struct tableau t;
-    if (!charger(rq, rs, niveau, code, NULL, TABLEAU_PRIO_PAGE, &t))
+    if (!charger(rq, rs, niveau, code, NULL, TABLEAU_PRIO_PAGE, 1, &t))
         return;
     const char *c = query_get(&rq->query, "carte");
     int carte = c && *c ? tableau_carte_parse(c) : CARTE_IFN;
@@ -211,7 +219,7 @@ void page_tableau_fichier(const struct request *rq, struct response *rs)
     }
     struct tableau t;
     if (!charger(rq, rs, rq->captures[0], rq->captures[1], nom,
-                 rapport ? TABLEAU_PRIO_RAPPORT : 0, &t))
+                 rapport ? TABLEAU_PRIO_RAPPORT : 0, rapport || tableau_activite_fichier(nom), &t))
         return;
     buf_reset(&rs->body);
     if (strcmp(nom, "rapport") == 0) {

@@ -9,9 +9,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "base/jour.h"
 #include "store/cache.h"
 #include "territoires/territoires.h"
 #include "web/html.h"
@@ -48,7 +46,7 @@ static void crumb(struct tableau *t, enum territoire_niveau n, const char *code,
 }
 
 int tableau_charger(struct db *d, const char *niveau, const char *code, int nprio,
-                    time_t now, struct tableau *t)
+                    struct tableau *t)
 {
     memset(t, 0, sizeof *t);
     int n = niveau_enum(niveau);
@@ -119,7 +117,7 @@ int tableau_charger(struct db *d, const char *niveau, const char *code, int npri
     if (nprio > TABLEAU_PRIO_MAX)
         nprio = TABLEAU_PRIO_MAX;
     t->nprio = indic_prioritaires(d, t->niveau, t->code, NULL, 0, nprio, t->prio, &t->prio_total);
-    if (t->nprio < 0 || tableau_activite_charger(d, t, jour_local(now)) < 0) {
+    if (t->nprio < 0) {
         tableau_free(t);
         return -1;
     }

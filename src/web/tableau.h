@@ -22,8 +22,6 @@
 #ifndef WEB_TABLEAU_H
 #define WEB_TABLEAU_H
 #include "accompagnement/agregats.h"
-#include <time.h>
-
 #include "base/buf.h"
 #include "diagnostic/stats.h"
 #include "http/router.h"
@@ -73,12 +71,12 @@ struct tableau {
 
 /* Gather the figures of (niveau, code), canonical code in t->code
  * (an old commune code gives the current one). nprio: priority communes
- * to keep (<= TABLEAU_PRIO_MAX); now: the activity figures are those of
- * the 12 months ending on that day (Paris time). Returns 1, 0 when the territory is
- * unknown, 2 when it exists but the indicators were never computed, -1
- * on a database error. */
+ * to keep (<= TABLEAU_PRIO_MAX). The activity figures (t->act) are
+ * loaded apart, by tableau_activite_charger(), for what shows them.
+ * Returns 1, 0 when the territory is unknown, 2 when it exists but the
+ * indicators were never computed, -1 on a database error. */
 int tableau_charger(struct db *d, const char *niveau, const char *code, int nprio,
-                    time_t now, struct tableau *t);
+                    struct tableau *t);
 void tableau_free(struct tableau *t);
 
 /* Median of x[0..n) (NAN entries skipped; NAN when none). Sorts x. */
@@ -118,14 +116,18 @@ int tableau_svg_communes(struct buf *b, struct db *d, const struct tableau *t,
 
 /* ---- activity and skills (tableau_activite.c) ---- */
 
-/* Fill t->act for the period of 12 months ending on day `au`, once
- * t->niveau, t->code and the parent are known. 0 or -1. */
+/* Fill t->act (after tableau_charger) for the 12 months ending on day
+ * `au`: the page, the report and its PDF, activite.csv and
+ * diagnostics.csv need it. 0 or -1 (t->act then empty). */
 int tableau_activite_charger(struct db *d, struct tableau *t, long au);
 void tableau_activite_free(struct tableau_activite *a);
 /* The section "Activité et compétences" (a `sections[]` renderer). */
 void tableau_activite_section(struct buf *b, const struct request *rq, const struct tableau *t,
                               int imp);
-/* "activite.csv" and "diagnostics.csv"; 1, or 0 when nom is neither. */
+/* Whether nom is one of this section's files ("activite.csv",
+ * "diagnostics.csv"). */
+int tableau_activite_fichier(const char *nom);
+/* Those files; 1, or 0 when nom is neither. */
 int tableau_activite_csv(struct buf *b, const struct tableau *t, const char *nom);
 /* A fingerprint of the figures, for the render cache's keys: changes
  * whenever any activity or diagnostic figure shown changes. */

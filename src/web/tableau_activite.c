@@ -605,13 +605,18 @@ static void csv_diagnostics(struct buf *b, const struct tableau *t)
     }
 }
 
+int tableau_activite_fichier(const char *nom)
+{
+    return strcmp(nom, "activite.csv") == 0 || strcmp(nom, "diagnostics.csv") == 0;
+}
+
 int tableau_activite_csv(struct buf *b, const struct tableau *t, const char *nom)
 {
+    if (!tableau_activite_fichier(nom))
+        return 0;
     if (strcmp(nom, "activite.csv") == 0)
         csv_activite(b, t);
-    else if (strcmp(nom, "diagnostics.csv") == 0)
-        csv_diagnostics(b, t);
     else
-        return 0;
+        csv_diagnostics(b, t);
     return 1;
 }
