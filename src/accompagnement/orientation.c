@@ -135,39 +135,7 @@ static int link_void(struct db *d, long long id)
 
 static int link_lookup(struct db *d, const char *token, time_t now, long long *id, int consume)
 {
-    if (!token || strlen(token) != 43)
-        return 0;
-    unsigned char h[32];
-    lien_hash(token, h);
-    sqlite3_stmt *st = db_prepare_cached(
-        d, "SELECT orientation_id FROM orientation_lien WHERE hash = ?1 AND utilise_at IS NULL "
-           "AND expire_at > ?2");
-    if (!st)
-        return -1;
-    sqlite3_bind_blob(st, 1, h, sizeof h, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *id = sqlite3_column_int64(st, 0);
-    db_release(d, st);
-    if (rc == SQLITE_DONE)
-        return 0;
-    if (rc != SQLITE_ROW)
-        return db_fail(d, "orientation link lookup");
-    if (!consume)
-        return 1;
-    st = db_prepare_cached(d, "UPDATE orientation_lien SET utilise_at = ?2 WHERE hash = ?1 AND "
-                              "utilise_at IS NULL");
-    if (!st)
-        return -1;
-    sqlite3_bind_blob(st, 1, h, sizeof h, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
-    rc = sqlite3_step(st);
-    int changed = sqlite3_changes(d->h);
-    db_release(d, st);
-    if (rc != SQLITE_DONE)
-        return db_fail(d, "orientation link use");
-    return changed == 1;
+    return lien_take(d, "orientation_lien", "orientation_id", token, NULL, now, consume, id);
 }
 
 int orientation_peek_link(struct db *d, const char *token, time_t now, long long *id)

@@ -2,6 +2,7 @@
 #include "comptes/lien.h"
 
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 
 void lien_hash(const char *token, unsigned char out[32])
@@ -48,53 +49,57 @@ int lien_create(struct db *d, long long compte_id, const char *objet, time_t now
     return rc == SQLITE_DONE ? 0 : db_fail(d, "lien create");
 }
 
-static int lookup(struct db *d, const char *token, const char *objet, time_t now,
-                  long long *compte_id, int consume)
+/* Run the fixed statement sql (?1 the hash, ?2 now, ?3 objet when not
+ * NULL): a SELECT returning the id, or an UPDATE. 1 with *id for a row (or
+ * one row changed), 0 for none, -1. */
+static int step_link(struct db *d, const char *sql, const unsigned char h[32], time_t now,
+                     const char *objet, long long *id, const char *what)
+{
+    sqlite3_stmt *st = db_prepare_cached(d, sql);
+    if (!st)
+        return -1;
+    sqlite3_bind_blob(st, 1, h, 32, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+    if (objet)
+        sqlite3_bind_text(st, 3, objet, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && id)
+        *id = sqlite3_column_int64(st, 0);
+    int changed = sqlite3_changes(d->h);
+    db_release(d, st);
+    if (rc == SQLITE_ROW)
+        return 1;
+    if (rc != SQLITE_DONE)
+        return db_fail(d, what);
+    return id ? 0 : changed == 1;
+}
+
+int lien_take(struct db *d, const char *table, const char *id_column, const char *token,
+              const char *objet, time_t now, int consume, long long *id)
 {
     if (!token || strlen(token) != 43)
         return 0;
     unsigned char h[32];
     lien_hash(token, h);
-    sqlite3_stmt *st = db_prepare_cached(
-        d, "SELECT compte_id FROM lien_unique WHERE hash = ?1 AND objet = ?2 "
-           "AND utilise_at IS NULL AND expire_at > ?3");
-    if (!st)
-        return -1;
-    sqlite3_bind_blob(st, 1, h, sizeof h, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, objet, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *compte_id = sqlite3_column_int64(st, 0);
-    db_release(d, st);
-    if (rc == SQLITE_DONE)
-        return 0;
-    if (rc != SQLITE_ROW)
-        return db_fail(d, "lien lookup");
-    if (!consume)
-        return 1;
-    st = db_prepare_cached(d, "UPDATE lien_unique SET utilise_at = ?2 WHERE hash = ?1 "
-                              "AND utilise_at IS NULL");
-    if (!st)
-        return -1;
-    sqlite3_bind_blob(st, 1, h, sizeof h, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
-    rc = sqlite3_step(st);
-    int changed = sqlite3_changes(d->h);
-    db_release(d, st);
-    if (rc != SQLITE_DONE)
-        return db_fail(d, "lien consume");
-    return changed == 1; /* a concurrent use got there first: 0 */
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT %s FROM %s WHERE hash = ?1 AND utilise_at IS NULL AND "
+             "expire_at > ?2%s", id_column, table, objet ? " AND objet = ?3" : "");
+    int k = step_link(d, sql, h, now, objet, id, "link lookup");
+    if (k <= 0 || !consume)
+        return k;
+    snprintf(sql, sizeof sql, "UPDATE %s SET utilise_at = ?2 WHERE hash = ?1 AND "
+             "utilise_at IS NULL", table);
+    return step_link(d, sql, h, now, NULL, NULL, "link use"); /* 0: a concurrent use won */
 }
 
 int lien_peek(struct db *d, const char *token, const char *objet, time_t now,
               long long *compte_id)
 {
-    return lookup(d, token, objet, now, compte_id, 0);
+    return lien_take(d, "lien_unique", "compte_id", token, objet, now, 0, compte_id);
 }
 
 int lien_consume(struct db *d, const char *token, const char *objet, time_t now,
                  long long *compte_id)
 {
-    return lookup(d, token, objet, now, compte_id, 1);
+    return lien_take(d, "lien_unique", "compte_id", token, objet, now, 1, compte_id);
 }

@@ -28,6 +28,14 @@ int lien_peek(struct db *d, const char *token, const char *objet, time_t now,
 int lien_consume(struct db *d, const char *token, const char *objet, time_t now,
                  long long *compte_id);
 
+/* The same mechanism over another table of single-use links (columns
+ * hash, utilise_at, expire_at and id_column; `table` and `id_column` are
+ * fixed names from the code, never input). objet, when not NULL, must
+ * match column objet. 1 with *id, 0 when unknown, used, expired or (with
+ * consume) used concurrently, -1. */
+int lien_take(struct db *d, const char *table, const char *id_column, const char *token,
+              const char *objet, time_t now, int consume, long long *id);
+
 /* SHA-256 of a token, for lookups (shared with sessions and API tokens). */
 void lien_hash(const char *token, unsigned char out[32]);
 /* A new random token into out[LIEN_TOKEN_LEN] (43 characters, base64url). */
