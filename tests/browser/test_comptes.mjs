@@ -105,8 +105,10 @@ async function main() {
     makeAccount(db, 'admin@example.fr', 'admin:nation:');
     const s = cliSync(['--db', db, 'structures', 'creer', '--nom', 'Espace numérique de Foix', '--commune', '09122']);
     const sid = /structure=(\d+)/.exec(s.stdout)[1];
+    // a place in Foix on the real data, in Mende in the demo places
     const rec = sql(db, "SELECT l.pid, s.source_name, s.source_id FROM lieu l JOIN lieu_membre m ON m.lieu_id = l.pid " +
-      "JOIN lieu_source s ON s.rowid = m.source_rowid WHERE l.commune_code = '09122' ORDER BY l.pid LIMIT 1")[0];
+      "JOIN lieu_source s ON s.rowid = m.source_rowid WHERE l.commune_code IN ('09122', '48095') " +
+      "ORDER BY l.commune_code = '09122' DESC, l.pid LIMIT 1")[0];
     cliSync(['--db', db, 'structures', 'lier', sid, `${rec.source_name}:${rec.source_id}`]);
     const inv = cliSync(['--db', db, 'comptes', 'inviter', 'nouvelle@example.fr', '--role', `mediateur:structure:${sid}`,
       '--profil', 'conseiller_numerique']);
