@@ -13,6 +13,7 @@
 #include "accomp_fixture.h"
 #include "accompagnement/beneficiaire.h"
 #include "accompagnement/orientation.h"
+#include "accompagnement/rotation.h"
 #include "base/jour.h"
 #include "base/text.h"
 #include "check.h"
@@ -364,6 +365,68 @@ static void test_file_reveals_nothing(void)
     CHECK(file_has(path, "Médiathèque de Foix"));
 }
 
+static long long count_where(const char *sql)
+{
+    sqlite3_stmt *st = db_prepare(&db, sql);
+    long long n = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_finalize(st);
+    return n;
+}
+
+/* A key change re-seals everything under the new key, in one transaction,
+ * and refuses a wrong old key or the same key. */
+static void test_key_change(void)
+{
+    struct data_key k2, wrong;
+    unsigned char raw[32] = {42}, raw2[32] = {7};
+    data_key_parse(raw, 32, &k2);
+    data_key_parse(raw2, 32, &wrong);
+    long long people = count_where("SELECT count(*) FROM beneficiaire WHERE chiffre IS NOT NULL");
+    long long shared = count_where("SELECT count(*) FROM orientation WHERE chiffre IS NOT NULL");
+    CHECK(people >= 3 && shared >= 1);
+    struct rotation_stats st;
+    CHECK(accomp_cle_changer(&db, "test", now, &wrong, &k2, &st) == 0 && strstr(db.err, "ancienne"));
+    CHECK(accomp_cle_changer(&db, "test", now, &key, &key, &st) == 0);
+    CHECK(data_key_check(&db, &key) == 1);
+    /* A row the old key cannot open stops the change, named; nothing changed. */
+    CHECK(db_exec(&db, "CREATE TEMP TABLE saved AS SELECT id, chiffre FROM beneficiaire WHERE id = "
+                       "(SELECT max(id) FROM beneficiaire WHERE chiffre IS NOT NULL);"
+                       "UPDATE beneficiaire SET chiffre = x'00' || substr(chiffre, 2) "
+                       "WHERE id = (SELECT id FROM saved)") == 0);
+    CHECK(accomp_cle_changer(&db, "test", now, &key, &k2, &st) == -1 &&
+          strstr(db.err, "personne suivie n°") && strstr(db.err, "rien n'a été changé"));
+    CHECK(data_key_check(&db, &key) == 1 && st.personnes == 0);
+    CHECK(count_where("SELECT count(*) FROM journal WHERE action = 'cle.changer'") == 0);
+    CHECK(db_exec(&db, "UPDATE beneficiaire SET chiffre = (SELECT chiffre FROM saved) "
+                       "WHERE id = (SELECT id FROM saved); DROP TABLE saved") == 0);
+    struct beneficiaire b;
+    CHECK(beneficiaire_get(&db, &key, dupont, &b) == 1);
+    CHECK(accomp_cle_changer(&db, "test", now, &key, &k2, &st) == 1);
+    CHECK(st.personnes == people && st.orientations == shared);
+    CHECK(data_key_check(&db, &k2) == 1 && data_key_check(&db, &key) == 0);
+    CHECK(beneficiaire_get(&db, &k2, dupont, &b) == 1);
+    CHECK_STR(b.prenom, "Zoé");
+    CHECK_STR(b.courriel, "zoe.dupont@exemple.fr");
+    CHECK(beneficiaire_get(&db, &key, dupont, &b) == -2);
+    /* The blind indexes follow the new key: searches by phone still find. */
+    struct beneficiaire_liste l;
+    CHECK(beneficiaire_search(&db, &k2, 1, "06 12 34 56 78", 10, &l) == 0 && l.n == 1 &&
+          l.v[0].id == dupont);
+    beneficiaire_liste_free(&l);
+    /* A process still holding the old key can no longer seal anything. */
+    struct accomp_erreurs e;
+    struct beneficiaire_similaires sim;
+    long long id, rows = count_where("SELECT count(*) FROM beneficiaire");
+    CHECK(person(1, "prenom=Lise&nom=Vieuxcle&consentement=oui&mode=oral&forcer=oui", &id, &e, &sim) == ACC_ERROR &&
+          strstr(db.err, "a changé"));
+    CHECK(count_where("SELECT count(*) FROM beneficiaire") == rows);
+    CHECK(count_where("SELECT count(*) FROM journal WHERE action = 'cle.changer'") == 1);
+    /* And back, so that the next tests keep the fixture's key. */
+    CHECK(accomp_cle_changer(&db, "test", now, &k2, &key, &st) == 1 && st.personnes == people);
+    CHECK(beneficiaire_get(&db, &key, dupont, &b) == 1);
+    CHECK_STR(b.telephone, "+33612345678");
+}
+
 static void test_merge_erase_retention(void)
 {
     struct accomp_ctx c = ctx();
@@ -428,6 +491,7 @@ int main(void)
     RUN(test_long_texts);
     RUN(test_history_and_referrals);
     RUN(test_file_reveals_nothing);
+    RUN(test_key_change);
     RUN(test_merge_erase_retention);
     db_close(&db);
     char side[300];

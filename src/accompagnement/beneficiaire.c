@@ -231,6 +231,8 @@ static void ad_of(long long id, char out[48])
 /* Write the sealed identity and blind indexes of b (id and structure set). */
 static int store_identity(struct db *d, const struct data_key *k, const struct beneficiaire *b)
 {
+    if (data_key_require(d, k) < 0)
+        return -1;
     char *plain = identity_json(b);
     if (!plain) {
         snprintf(d->err, sizeof d->err, "out of memory");
@@ -318,6 +320,31 @@ static int read_row(sqlite3_stmt *st, const struct data_key *key, struct benefic
     sodium_memzero(plain, pn);
     free(plain);
     return 0;
+}
+
+int beneficiaire_rekey(struct db *d, const struct data_key *old, const struct data_key *nw,
+                       long *count)
+{
+    long long *ids;
+    size_t n;
+    *count = 0;
+    if (db_collect_ids(d, "SELECT id FROM beneficiaire WHERE chiffre IS NOT NULL ORDER BY id",
+                       &ids, &n) < 0)
+        return -1;
+    int r = 0;
+    for (size_t i = 0; i < n && r == 0; i++) {
+        struct beneficiaire b;
+        int k = beneficiaire_get(d, old, ids[i], &b);
+        if (k == -2)
+            snprintf(d->err, sizeof d->err, "personne suivie n° %lld : son identité ne s'ouvre pas "
+                                            "avec l'ancienne clé (donnée abîmée ?)", ids[i]);
+        r = k < 0 ? -1 : store_identity(d, nw, &b);
+        sodium_memzero(&b, sizeof b);
+    }
+    if (r == 0)
+        *count = (long)n;
+    free(ids);
+    return r;
 }
 
 int beneficiaire_get(struct db *d, const struct data_key *key, long long id,

@@ -96,6 +96,12 @@ enum accomp_result beneficiaire_update(struct db *d, struct accomp_ctx *c, long 
                                        const struct beneficiaire_saisie *s,
                                        struct accomp_erreurs *e);
 
+/* Re-seal every followed person's identity with key nw and recompute its
+ * blind indexes (a key change, rotation.h; inside the caller's transaction,
+ * after data_key_set_check(nw)). *count: the records re-sealed. 0, or -1
+ * with d->err naming the first record that old does not open. */
+int beneficiaire_rekey(struct db *d, const struct data_key *old, const struct data_key *nw,
+                       long *count);
 /* Load and decrypt. 1, 0 (unknown, or merged: b->fusionne_dans says
  * where), -1 database error, -2 the data cannot be decrypted with this
  * key. key may be NULL: identifying fields are then left empty. */

@@ -105,10 +105,15 @@ void data_key_wipe(struct data_key *k)
     sodium_memzero(k, sizeof *k);
 }
 
+static void verif_hex(const struct data_key *k, char hex[2 * sizeof k->verif + 1])
+{
+    sodium_bin2hex(hex, 2 * sizeof k->verif + 1, k->verif, sizeof k->verif);
+}
+
 int data_key_check(struct db *d, const struct data_key *k)
 {
     char hex[2 * sizeof k->verif + 1];
-    sodium_bin2hex(hex, sizeof hex, k->verif, sizeof k->verif);
+    verif_hex(k, hex);
     char *have = db_meta_get(d, "cle_verif");
     if (have) {
         int same = strlen(have) == strlen(hex) && sodium_memcmp(have, hex, strlen(hex)) == 0;
@@ -116,6 +121,23 @@ int data_key_check(struct db *d, const struct data_key *k)
         return same;
     }
     return db_meta_set(d, "cle_verif", hex) < 0 ? -1 : 1;
+}
+
+int data_key_require(struct db *d, const struct data_key *k)
+{
+    int r = data_key_check(d, k);
+    if (r == 0)
+        snprintf(d->err, sizeof d->err,
+                 "la clé des données personnelles a changé depuis le démarrage (accompagnement "
+                 "cle-changer) : relancez avec la nouvelle clé ; rien n'a été écrit");
+    return r == 1 ? 0 : -1;
+}
+
+int data_key_set_check(struct db *d, const struct data_key *k)
+{
+    char hex[2 * sizeof k->verif + 1];
+    verif_hex(k, hex);
+    return db_meta_set(d, "cle_verif", hex);
 }
 
 #define NONCE crypto_aead_xchacha20poly1305_ietf_NPUBBYTES

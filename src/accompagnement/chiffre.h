@@ -51,6 +51,12 @@ void data_key_wipe(struct data_key *k);
 /* Compare with the database's check value, recording it at the first
  * use. 1 same key, 0 another key, -1 database error. */
 int data_key_check(struct db *d, const struct data_key *k);
+/* Before sealing with k: 0 when k is the database's key (data_key_check),
+ * or -1 with d->err (another key: the key was changed since this process
+ * loaded it, see rotation.h; or a database error). */
+int data_key_require(struct db *d, const struct data_key *k);
+/* Record k as the database's key (the last step of a key change). 0 or -1. */
+int data_key_set_check(struct db *d, const struct data_key *k);
 
 /* Seal plaintext p[0..n) for record `ad` ("beneficiaire:12"). *out is
  * malloc'd (free()), *outn its length. 0 or -1 (memory). */

@@ -491,6 +491,8 @@ static char *shared_json(const struct beneficiaire *b, unsigned partage, const c
 
 static int seal_shared(struct db *d, const struct data_key *k, long long id, const char *json)
 {
+    if (data_key_require(d, k) < 0)
+        return -1;
     char ad[48];
     ad_of(id, ad);
     unsigned char *blob = NULL;
@@ -510,6 +512,51 @@ static int seal_shared(struct db *d, const struct data_key *k, long long id, con
     db_release(d, st);
     free(blob);
     return rc == SQLITE_DONE ? 0 : db_fail(d, "orientation seal");
+}
+
+/* The sealed blob of referral id opened with key: malloc'd text, or NULL
+ * with d->err. */
+static char *open_shared(struct db *d, const struct data_key *key, long long id, size_t *pn)
+{
+    sqlite3_stmt *st = db_prepare_cached(d, "SELECT chiffre FROM orientation WHERE id = ?1");
+    if (!st)
+        return NULL;
+    sqlite3_bind_int64(st, 1, id);
+    char ad[48], *plain = NULL;
+    ad_of(id, ad);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW)
+        db_fail(d, "orientation read");
+    else if (data_key_open(key, ad, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0),
+                           &plain, pn) < 0)
+        snprintf(d->err, sizeof d->err, "orientation n° %lld : ses données partagées ne s'ouvrent "
+                                        "pas avec l'ancienne clé (donnée abîmée ?)", id);
+    db_release(d, st);
+    return plain;
+}
+
+int orientation_rekey(struct db *d, const struct data_key *old, const struct data_key *nw,
+                      long *count)
+{
+    long long *ids;
+    size_t n;
+    *count = 0;
+    if (db_collect_ids(d, "SELECT id FROM orientation WHERE chiffre IS NOT NULL ORDER BY id",
+                       &ids, &n) < 0)
+        return -1;
+    int r = 0;
+    for (size_t i = 0; i < n && r == 0; i++) {
+        size_t pn = 0;
+        char *plain = open_shared(d, old, ids[i], &pn);
+        r = plain ? seal_shared(d, nw, ids[i], plain) : -1;
+        if (plain)
+            sodium_memzero(plain, pn);
+        free(plain);
+    }
+    if (r == 0)
+        *count = (long)n;
+    free(ids);
+    return r;
 }
 
 enum accomp_result orientation_send(struct db *d, struct accomp_ctx *c, long long structure_id,

@@ -98,6 +98,11 @@ int orientation_peek_link(struct db *d, const char *token, time_t now, long long
 /* Load (and decrypt the shared data when key is not NULL): 1, 0, -1, -2
  * (cannot decrypt). */
 int orientation_get(struct db *d, const struct data_key *key, long long id, struct orientation *o);
+/* Re-seal every referral's shared data with key nw (a key change,
+ * rotation.h; inside the caller's transaction). *count: the referrals
+ * re-sealed. 0, or -1 with d->err naming the first that old does not open. */
+int orientation_rekey(struct db *d, const struct data_key *old, const struct data_key *nw,
+                      long *count);
 /* Which side may the actor read: bit 1 sender side, bit 2 receiving side;
  * 0 none, -1 error. */
 int orientation_sides(struct db *d, const struct actor *a, const struct orientation *o);

@@ -1,5 +1,5 @@
 /* cli_accompagnement.c - `passerelle accompagnement ...`: the personal data
- * key, the periodic work run by hand on a given day (reminders, expiry,
+ * key and its change, the periodic work run by hand on a given day (reminders, expiry,
  * retention), statistics and their rebuild, a person's export and erasure
  * for the operator (see cli.h). Journaled as "cli:$USER". */
 #include <stdio.h>
@@ -11,6 +11,7 @@
 #include "accompagnement/beneficiaire.h"
 #include "accompagnement/chiffre.h"
 #include "accompagnement/orientation.h"
+#include "accompagnement/rotation.h"
 #include "accompagnement/statistiques.h"
 #include "base/jour.h"
 #include "cli/cli.h"
@@ -94,6 +95,37 @@ static int cmd_cle(int argc, char **argv)
     printf("cle=%s\n", argv[0]);
     fprintf(stderr, "Clé écrite dans %s (droits 0600). Gardez-en une copie à part : sans elle, les "
                     "données des personnes suivies sont illisibles.\n", argv[0]);
+    return 0;
+}
+
+/* cle-changer NEW [--cle OLD]: re-seal everything under the new key. */
+static int cmd_cle_changer(struct db *d, int argc, char **argv)
+{
+    static const char *const known[] = {"--cle", NULL};
+    if (argc < 1 || argv[0][0] == '-' || check_opts("cle-changer", argc, argv, 1, known) < 0) {
+        fprintf(stderr, "usage : passerelle accompagnement cle-changer NOUVELLE_CLE [--cle ANCIENNE_CLE]\n");
+        return 2;
+    }
+    struct data_key old, nw;
+    char err[300];
+    if (load_key(d, opt(argc, argv, "--cle"), &old) < 0)
+        return 1;
+    if (data_key_load(argv[0], &nw, err, sizeof err) < 0) {
+        fprintf(stderr, "accompagnement cle-changer : %s\n", err);
+        data_key_wipe(&old);
+        return 1;
+    }
+    struct rotation_stats st;
+    int r = accomp_cle_changer(d, cli_user(), time(NULL), &old, &nw, &st);
+    data_key_wipe(&old);
+    data_key_wipe(&nw);
+    if (r <= 0) {
+        fprintf(stderr, "accompagnement cle-changer : %s\n", d->err);
+        return 1;
+    }
+    printf("personnes=%ld\norientations=%ld\n", st.personnes, st.orientations);
+    fprintf(stderr, "Données rechiffrées avec %s. Relancez le serveur avec cette clé ; gardez "
+                    "l'ancienne tant que vous gardez des sauvegardes faites avant.\n", argv[0]);
     return 0;
 }
 
@@ -215,7 +247,7 @@ static int run(const char *dbpath, struct db *d, int argc, char **argv)
 {
     (void)dbpath;
     if (argc < 1) {
-        fprintf(stderr, "usage : passerelle accompagnement cle|taches|stats|stats-reconstruire|"
+        fprintf(stderr, "usage : passerelle accompagnement cle|cle-changer|taches|stats|stats-reconstruire|"
                         "exporter|effacer ... (passerelle --help)\n");
         return 2;
     }
@@ -224,6 +256,8 @@ static int run(const char *dbpath, struct db *d, int argc, char **argv)
     argv++;
     if (strcmp(sub, "cle") == 0)
         return cmd_cle(argc, argv);
+    if (strcmp(sub, "cle-changer") == 0)
+        return cmd_cle_changer(d, argc, argv);
     if (strcmp(sub, "taches") == 0)
         return cmd_taches(d, argc, argv);
     if (strcmp(sub, "stats") == 0)
@@ -251,6 +285,11 @@ const struct cli_command cli_accompagnement_command = {
     "  accompagnement cle FILE\n"
     "        Write a new personal data key (64 hex characters, mode 0600; never\n"
     "        overwrites). Give it to `serve --cle FILE` or $PASSERELLE_CLE.\n"
+    "  accompagnement cle-changer NEW_FILE [--cle OLD_FILE]\n"
+    "        Re-seal every followed person and referral with the key of NEW_FILE\n"
+    "        (made by `accompagnement cle`), in one transaction; the old key comes\n"
+    "        from --cle or $PASSERELLE_CLE. Stop the server first, restart it with\n"
+    "        the new key. Prints the counts.\n"
     "  accompagnement taches [--maintenant YYYY-MM-DD|SECONDS] [--retention-mois N]\n"
     "        Run once what the server runs every 5 minutes: referrals' reminders\n"
     "        (3 and 7 days), expiry (14 days), closing, wiping of shared data (30\n"

@@ -146,6 +146,19 @@ int db_collect(struct db *d, sqlite3_stmt *st, void **v, size_t *n, size_t elem,
     return 0;
 }
 
+static void fill_id(sqlite3_stmt *st, void *element)
+{
+    *(long long *)element = sqlite3_column_int64(st, 0);
+}
+
+int db_collect_ids(struct db *d, const char *sql, long long **ids, size_t *n)
+{
+    *ids = NULL;
+    *n = 0;
+    sqlite3_stmt *st = db_prepare(d, sql);
+    return st ? db_collect(d, st, (void **)ids, n, sizeof **ids, fill_id) : -1;
+}
+
 void db_col_copy(sqlite3_stmt *st, int c, char *out, size_t n)
 {
     const char *v = (const char *)sqlite3_column_text(st, c);

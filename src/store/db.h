@@ -70,6 +70,9 @@ char *db_meta_get(struct db *d, const char *key);
  * (*v is then freed and NULL, *n 0). */
 int db_collect(struct db *d, sqlite3_stmt *st, void **v, size_t *n, size_t elem,
                void (*fill)(sqlite3_stmt *st, void *element));
+/* The integers of the first column of `sql` (no parameters), in a
+ * malloc'd array *ids (free()) of *n. 0, or -1 with d->err. */
+int db_collect_ids(struct db *d, const char *sql, long long **ids, size_t *n);
 /* Copy text column c of the current row into out[n] ("" for NULL). */
 void db_col_copy(sqlite3_stmt *st, int c, char *out, size_t n);
 /* Bind a UTF-8 text, or NULL when s is NULL or empty. */

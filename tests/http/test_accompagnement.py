@@ -83,8 +83,50 @@ def main():
     finally:
         log = srv.stop()
     check("Segmentation" not in log and "AddressSanitizer" not in log, "the server ran cleanly")
+    key_change(db, tmp, key, s1)
     keys_and_startup(db, tmp, key)
     sys.exit(done())
+
+
+def key_change(db, tmp, key, s1):
+    """The operator changes the key: stop, cle-changer, restart with the new key."""
+    srv = Server(db, env={"PASSERELLE_CLE": key})
+    try:
+        c = srv.client()
+        c.login("med1@example.fr", TEST_PASSWORD)
+        r = c.post_form("/beneficiaires/nouveau", {"prenom": "Lucie", "nom": "Tournesol", "structure": s1,
+                                                   "telephone": "06 98 76 54 32", "consentement": "oui",
+                                                   "mode": "oral"}, csrf_from="/beneficiaires/nouveau")
+        m = re.search(r"/beneficiaires/(\d+)", r.header("Location") or "")
+    finally:
+        srv.stop()
+    check(r.status == 303 and m, "a followed person is recorded under the first key")
+    if not m:
+        return
+    bid = m.group(1)
+    new = os.path.join(tmp, "cle-2")
+    cli(db, "accompagnement", "cle", new)
+    wrong = os.path.join(tmp, "cle-fausse")
+    cli(db, "accompagnement", "cle", wrong)
+    r = cli(db, "accompagnement", "cle-changer", new, "--cle", wrong, ok=False)
+    check(r.returncode == 1 and "pas celle qui a chiffré" in r.stderr, "a wrong old key is refused")
+    r = cli(db, "accompagnement", "cle-changer", new, env={"PASSERELLE_CLE": key})
+    check(r.returncode == 0 and "personnes=1" in r.stdout, "the key is changed (%s)" % r.stdout.strip())
+    check(q1(db, "SELECT count(*) FROM journal WHERE action = 'cle.changer'")[0] == 1, "the change is journaled")
+    p = subprocess.run([BIN, "--db", db, "serve", "--port", "1", "--cle", key], capture_output=True, text=True,
+                       cwd=ROOT, timeout=30)
+    check(p.returncode != 0 and "pas celle qui a chiffré" in p.stderr, "the old key no longer starts the server")
+    srv = Server(db, env={"PASSERELLE_CLE": new})
+    try:
+        c = srv.client()
+        c.login("med1@example.fr", TEST_PASSWORD)
+        check("Lucie Tournesol" in c.get("/beneficiaires/%s" % bid).text, "the new key opens the record")
+        check('href="/beneficiaires/%s"' % bid in c.get("/beneficiaires?q=0698765432").text,
+              "search by phone works with the new key's blind index")
+    finally:
+        srv.stop()
+    r = cli(db, "accompagnement", "effacer", bid)
+    check(r.returncode == 0, "and the person is erased again")
 
 
 def run(srv, db, tmp, key, s1, s2, p1, med1):
