@@ -234,7 +234,7 @@ static int cmd_export(struct db *d, int argc, char **argv)
 
 static int cmd_purge(struct db *d, int argc, char **argv)
 {
-    long days = 30;
+    long days = DIAG_PURGE_JOURS;
     if (argc == 2 && strcmp(argv[0], "--jours") == 0) {
         char *end;
         days = strtol(argv[1], &end, 10);
@@ -248,10 +248,8 @@ static int cmd_purge(struct db *d, int argc, char **argv)
         return 2;
     }
     char before[24];
-    diag_iso_time(time(NULL) - days * 86400, before);
-    long n = db_begin(d) < 0 ? -1 : diag_store_purge_open(d, before);
-    if (n < 0 || db_commit(d) < 0) {
-        db_rollback(d);
+    long n = diag_store_purge_open(d, time(NULL), days, before);
+    if (n < 0) {
         fprintf(stderr, "diagnostic purger : %s\n", d->err);
         return 1;
     }

@@ -429,8 +429,9 @@ long long diag_store_version(struct db *d)
     return n;
 }
 
-long diag_store_purge_open(struct db *d, const char *before_iso)
+long diag_store_purge_open(struct db *d, time_t now, long days, char before_iso[24])
 {
+    diag_iso_time(now - (time_t)days * 86400, before_iso);
     sqlite3_stmt *st = db_prepare(d, "DELETE FROM diagnostic_session WHERE termine_at IS NULL "
                                      "AND updated_at < ?1");
     if (!st)

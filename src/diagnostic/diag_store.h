@@ -97,9 +97,12 @@ int diag_store_answers_truncate(struct db *d, long long session_id, int rang,
  * goes up by one. In the caller's transaction. */
 int diag_store_session_finish(struct db *d, const struct diag_session *s, const char *now_iso);
 
-/* Delete the sessions never finished and not touched since before_iso
- * (with their answers). Returns how many, or -1. */
-long diag_store_purge_open(struct db *d, const char *before_iso);
+/* Delete the sessions never finished and not touched for `days` days
+ * before `now` (with their answers, in one statement): the server does it
+ * every hour with DIAG_PURGE_JOURS, `diagnostic purger` on demand.
+ * before_iso receives the limit. Returns how many, or -1. */
+#define DIAG_PURGE_JOURS 30
+long diag_store_purge_open(struct db *d, time_t now, long days, char before_iso[24]);
 
 /* ---- referral sheets ---- */
 /* 0 recorded, 1 already sent to that place, -1. */

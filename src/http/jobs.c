@@ -9,6 +9,7 @@
 #include "accompagnement/beneficiaire.h"
 #include "accompagnement/orientation.h"
 #include "comptes/smtp.h"
+#include "diagnostic/diag_store.h"
 #include "lieux/publish.h"
 #include "store/db.h"
 
@@ -93,10 +94,23 @@ static int job_accompagnement(struct db *d, const struct jobs_config *cfg, time_
     return 0;
 }
 
+/* Diagnostics never finished: deleted after DIAG_PURGE_JOURS days. */
+static int job_diagnostic(struct db *d, const struct jobs_config *cfg, time_t now)
+{
+    (void)cfg;
+    char before[24];
+    long n = diag_store_purge_open(d, now, DIAG_PURGE_JOURS, before);
+    if (n > 0)
+        fprintf(stderr, "diagnostic : %ld sessions jamais terminées supprimées (sans activité "
+                        "depuis avant le %s)\n", n, before);
+    return n < 0 ? -1 : 0;
+}
+
 static const struct job table[] = {
     {"publier", 1, job_publier},
     {"mails", 2, job_mails},
     {"accompagnement", 300, job_accompagnement},
+    {"diagnostic", 3600, job_diagnostic},
 };
 #define NJOBS (sizeof table / sizeof *table)
 

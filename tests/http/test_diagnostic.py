@@ -14,7 +14,7 @@ banks page and of the export with real signed-in accounts; statistics with
 small counts hidden; hostile requests (no 500, the server stays up).
 Prints "check: N passed, M failed"; standard library only.
 """
-import gzip, json, os, re, sqlite3, sys, tempfile, threading, urllib.parse
+import gzip, json, os, re, sqlite3, sys, tempfile, threading, time, urllib.parse
 
 from harness import (TEST_PASSWORD, ROOT, Server, check, cli, done, fixture_db, make_account,
                      make_structure, raw_request)
@@ -109,6 +109,32 @@ def test_cli(db):
     check(r.returncode == 0 and r.stdout.startswith("supprimes=1 ") and
           q1(db, "SELECT count(*) FROM diagnostic_session")[0] == 0, "cli purger: an abandoned session is deleted")
     return path2
+
+
+def add_unfinished(db):
+    c = sqlite3.connect(db)
+    for cle, at in (("abandonnee-depuis-2020-000000000", "2020-01-01T00:00:00Z"),
+                    ("commencee-il-y-a-4-jours-0000000", "2026-11-20T09:00:00Z")):
+        c.execute("INSERT INTO diagnostic_session (cle, banque_version, mode, langue, created_at, updated_at) "
+                  "VALUES (?, '1', 'autonome', 'fr', ?, ?)", (cle, at, at))
+    c.commit()
+    c.close()
+
+
+def test_purge_job(srv, db):
+    # the server's hourly job (also run at start) deletes what was abandoned 30+ days ago
+    left = None
+    for _ in range(50):
+        left = [r[0] for r in sqlite3.connect(db).execute("SELECT cle FROM diagnostic_session")]
+        if "abandonnee-depuis-2020-000000000" not in left:
+            break
+        time.sleep(0.1)
+    check(left == ["commencee-il-y-a-4-jours-0000000"],
+          "server job: an unfinished session untouched for 30 days is deleted, a recent one kept (%r)" % left)
+    c = sqlite3.connect(db)
+    c.execute("DELETE FROM diagnostic_session WHERE cle = 'commencee-il-y-a-4-jours-0000000'")
+    c.commit()
+    c.close()
 
 
 def test_self(srv, db):
@@ -288,8 +314,10 @@ def main():
     tmp = tempfile.mkdtemp()
     db = fixture_db(os.path.join(tmp, "diagnostic.db"))
     bank_file = test_cli(db)
+    add_unfinished(db)
     srv = Server(db)
     try:
+        test_purge_job(srv, db)
         loc = test_self(srv, db)
         test_sync(srv, db)
         test_authorization(srv, db, bank_file)
