@@ -5,6 +5,7 @@
  * by hand-written pattern checkers and, when python3 and ../shared are
  * there, by the independent validator ../shared/tools/validate_lieux.py. */
 #include "check.h"
+#include "base/jour.h"
 #include "lieux/lieu.h"
 
 #include <math.h>
@@ -702,6 +703,26 @@ static void test_list_has(void)
     CHECK(!lieu_list_has("", "Gratuit"));
     CHECK(!lieu_list_has(NULL, "Gratuit"));
     CHECK(!lieu_list_has("Gratuit", NULL));
+}
+
+static void test_age(void)
+{
+    struct lieu l = {0};
+    long today = jour_from_civil(2026, 11, 24);
+    CHECK(lieu_age_jours(&l, today) == -1); /* no date */
+    lieu_set(&l, LF_DATE_MAJ, "2026-11-24");
+    CHECK(lieu_age_jours(&l, today) == 0);
+    lieu_set(&l, LF_DATE_MAJ, "2025-11-24");
+    CHECK(lieu_age_jours(&l, today) == 365);
+    lieu_set(&l, LF_DATE_MAJ, "2024-11-24"); /* across 29 February 2024 */
+    CHECK(lieu_age_jours(&l, today) == 730);
+    lieu_set(&l, LF_DATE_MAJ, "1970-01-01"); /* a placeholder, not a date */
+    CHECK(lieu_age_jours(&l, today) == -1);
+    lieu_set(&l, LF_DATE_MAJ, "2026-11-25"); /* tomorrow */
+    CHECK(lieu_age_jours(&l, today) == -1);
+    lieu_set(&l, LF_DATE_MAJ, "2026-02-30");
+    CHECK(lieu_age_jours(&l, today) == -1);
+    lieu_clear(&l);
 }
 
 static void test_point_in_france(void)
@@ -2118,6 +2139,7 @@ int main(void)
     RUN(test_date);
     RUN(test_resume);
     RUN(test_horaires);
+    RUN(test_age);
     RUN(test_real_rows);
     RUN(test_property);
     RUN(test_validator_real_rows);

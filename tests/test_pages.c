@@ -444,6 +444,7 @@ static void test_lieu(void)
     CHECK(has(&p, "href=\"mailto:contact-demo-1@example.org\""));
     CHECK(has(&p, "rel=\"nofollow noopener\""));
     CHECK(has(&p, "Mis à jour le "));
+    CHECK(!has(&p, "class=\"avertissement\"")); /* updated this year */
     CHECK(has(&p, "Sources</h2>"));
     CHECK(has(&p, "<th scope=\"col\">Champ</th><th scope=\"col\">Source</th>"));
     CHECK(has(&p, "réunit 2 fiches"));
@@ -481,6 +482,7 @@ static void test_lieu(void)
     CHECK(has(&p, "horaires fournis tels quels") || has(&p, "Horaires fournis tels quels"));
     CHECK(has(&p, "n&#39;importe quoi &lt;i&gt;"));
     CHECK(has(&p, "Mis à jour le 2 mai 2022"));
+    CHECK(has(&p, "Ces informations datent du 2 mai 2022, il y a plus d'un an."));
     page_free(&p);
 
     p = get("/lieu/abc", NULL);

@@ -84,6 +84,7 @@
 #include "lieux/lieu.h"
 
 #include "base/buf.h"
+#include "base/jour.h"
 #include "base/jsonw.h"
 
 #include <stdint.h>
@@ -1957,4 +1958,13 @@ void lieu_hash(const struct lieu *l, char out[17])
         h = (h ^ 0x1f) * 1099511628211ULL;
     }
     snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
+long lieu_age_jours(const struct lieu *l, long today)
+{
+    long j;
+    if (!l->f[LF_DATE_MAJ] || jour_parse(l->f[LF_DATE_MAJ], &j) < 0 ||
+        j < jour_from_civil(2000, 1, 1) || j > today)
+        return -1;
+    return today - j;
 }

@@ -106,4 +106,14 @@ char *lieu_to_json(const struct lieu *l);
 /* Does the "|"-list `list` contain `value` exactly? Returns 1 or 0. */
 int lieu_list_has(const char *list, const char *value);
 
+/* Freshness: whole days from the place's date_maj to day `today` (days
+ * since 1970, base/jour.h), or -1 when the date is missing, unreadable,
+ * before 2000 (placeholders such as 1970-01-01) or in the future. The
+ * public page warns after LIEU_VIEUX_JOURS; the people who can edit the
+ * place are asked to check it after LIEU_A_VERIFIER_JOURS (data·inclusion's
+ * quality score penalises records older than 6 months). */
+#define LIEU_VIEUX_JOURS 365
+#define LIEU_A_VERIFIER_JOURS 183
+long lieu_age_jours(const struct lieu *l, long today);
+
 #endif

@@ -5,13 +5,15 @@
  * tel: link in French grouping, e-mails, web sites, online booking),
  * services and the other enumerated fields, presentation, a small map of
  * the commune with the place, links to its territories, and where each
- * field came from (provenance of the merged record). A non-numeric id is a
+ * field came from (provenance of the merged record); a warning when the
+ * information is old (lieu_age_jours). A non-numeric id is a
  * 400, an unknown one a 404. External links only for http(s) URLs, with
  * rel="nofollow noopener". */
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/jour.h"
 #include "lieux/ecriture.h"
 #include "lieux/horaires.h"
 #include "lieux/search.h"
@@ -288,6 +290,26 @@ static void territories(struct buf *b, const struct request *rq, const struct te
     html_raw(b, "</ul>\n</section>\n");
 }
 
+/* A warning when the information is old: to the public after a year, to
+ * the people who can edit the place after six months. */
+static void freshness(struct buf *b, const struct request *rq, const struct lieu *l, int editor)
+{
+    long age = lieu_age_jours(l, jour_local(rq->now));
+    if (editor && age > LIEU_A_VERIFIER_JOURS) {
+        html_raw(b, "<p class=\"avertissement\">Cette fiche n'a pas été mise à jour depuis plus "
+                    "de six mois (le ");
+        page_date(b, l->f[LF_DATE_MAJ]);
+        html_raw(b, "). Vérifiez-la : les personnes et les services qui reprennent ces données "
+                    "s'y fient.</p>\n");
+    } else if (age > LIEU_VIEUX_JOURS) {
+        html_raw(b, "<p class=\"avertissement\">Ces informations datent du ");
+        page_date(b, l->f[LF_DATE_MAJ]);
+        html_raw(b, ", il y a plus d'un an. Elles ont pu changer : ");
+        html_raw(b, l->f[LF_TELEPHONE] ? "téléphonez avant de vous déplacer.</p>\n"
+                                       : "vérifiez-les avant de vous déplacer.</p>\n");
+    }
+}
+
 static void sources(struct buf *b, const struct lieux_hit *h, const char *provenance)
 {
     html_raw(b, "<section aria-labelledby=\"t-sources\">\n<h2 id=\"t-sources\">Sources</h2>\n");
@@ -380,7 +402,8 @@ void page_lieu(const struct request *rq, struct response *rs)
     html_txt(b, lieu_get(&h.l, LF_NOM));
     html_raw(b, "</h1>\n");
     page_notice(b, rq);
-    if (rq->actor && lieux_may_edit(rq->db, rq->actor, h.id) == 1) {
+    int editor = rq->actor && lieux_may_edit(rq->db, rq->actor, h.id) == 1;
+    if (editor) {
         html_raw(b, "<p><a class=\"bouton\" href=\"/lieu/");
         html_rawf(b, "%lld", h.id);
         html_raw(b, "/modifier\">Modifier cette fiche</a></p>\n");
@@ -398,6 +421,7 @@ void page_lieu(const struct request *rq, struct response *rs)
     html_raw(b, "</p>\n");
     if (lieu_list_has(h.l.f[LF_MODALITES_ACCES], "Ce lieu n'accueille pas de public"))
         html_raw(b, "<p class=\"etat ferme\">Ce lieu n'accueille pas de public.</p>\n");
+    freshness(b, rq, &h.l, editor);
     hours(b, rq, &h.l);
     contact(b, &h.l);
     details(b, &h.l);

@@ -174,6 +174,16 @@ def test_structure_edit(srv, db):
     make_account(db, "gestion@example.fr", "gestionnaire:structure:%d" % s)
     c = Client(srv.port)
     check(c.login("gestion@example.fr", TEST_PASSWORD), "manager signs in")
+    conn = sqlite3.connect(db)  # as if nobody had updated the place since January 2025
+    conn.execute("UPDATE lieu SET date_maj = '2025-01-15' WHERE pid = ?", (pid,))
+    conn.commit()
+    conn.close()
+    page = c.get("/lieu/%d" % pid).text
+    check("pas été mise à jour depuis plus de six mois (le 15 janvier 2025). Vérifiez-la" in page,
+          "the manager is asked to check a place not updated for six months")
+    page = Client(srv.port).get("/lieu/%d" % pid).text
+    check("Ces informations datent du 15 janvier 2025, il y a plus d'un an." in page and "six mois" not in page,
+          "the public is told that the information is over a year old")
     page = c.get("/lieu/%d/modifier" % pid)
     check(page.status == 200, "edit form of a merged place (%d members)" % len(members))
     import re
@@ -194,6 +204,7 @@ def test_structure_edit(srv, db):
     check(st == 200 and lieu.get("services") == keep, "removed services are gone (%s)" % lieu.get("services"))
     check(lieu.get("telephone") == "+33491112233" and lieu.get("horaires") == "Mo-Fr 09:00-12:00",
           "the edit's values are published")
+    check('class="avertissement"' not in c.get("/lieu/%d" % pid).text, "once edited, the place is fresh again")
     if real_data():
         for f in sorted(os.listdir(os.path.join(DATA, "lieux"))):
             cli(db, "lieux", "import", os.path.join(DATA, "lieux", f))
