@@ -5,6 +5,7 @@
 #   bench/run.sh                 import, knn, http, dedup, charge, diagnostic, indicateurs
 #   bench/run.sh knn http        only those
 #   bench/run.sh accompagnement  10 million activities (~20 min, 5 GB of disk; not in the default list)
+#   bench/run.sh diagnostic_stats  1 million diagnostics, counters vs counting (~8 min, 1 GB; not in the default list)
 # Each benchmark writes bench/out/NAME.txt (its table), NAME.tsv (every run)
 # and NAME.summary; this script adds bench/out/summary.txt. bench/out/ is
 # ignored by git. Needs: make (build/passerelle), scripts/setup.sh --bench
@@ -54,6 +55,14 @@ for b in $which; do
         status=1; say "bench: charge FAILED"
       fi
       ;;
+    diagnostic_stats)
+      if bash bench/diagnostic_stats.sh "${DIAG_N:-1000000}"; then
+        awk '/^all [0-9]+ requests/ { printf "diag\tstatistics mix, counters vs counting the sessions (totals)\t%s\t%s\t%s\t-\t%s\n", $5, $8, $11, ($0 ~ /every result equal/) ? "equal" : "NOT EQUAL" }' \
+          "$OUT/diagnostic_stats.txt" >"$OUT/diagnostic_stats.summary"
+      else
+        status=1; say "bench: diagnostic_stats FAILED"
+      fi
+      ;;
     accompagnement)
       if bash bench/accompagnement.sh "${ACC_N:-10000000}" "${ACC_M:-2000}"; then
         awk '/^stats requests/ { for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
@@ -67,7 +76,7 @@ for b in $which; do
         status=1; say "bench: accompagnement FAILED"
       fi
       ;;
-    *) say "bench: unknown benchmark $b (import, knn, http, dedup, charge, diagnostic, indicateurs, accompagnement)"; status=1 ;;
+    *) say "bench: unknown benchmark $b (import, knn, http, dedup, charge, diagnostic, indicateurs, accompagnement, diagnostic_stats)"; status=1 ;;
   esac
   echo "$b $(($(date +%s) - t0)) s" >>"$OUT/run.log"
 done

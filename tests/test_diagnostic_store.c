@@ -12,7 +12,9 @@
 
 #include "check.h"
 #include "diag_fixture.h"
+#include "base/jour.h"
 #include "diagnostic/catalogue.h"
+#include "diagnostic/diag_agregats.h"
 #include "diagnostic/export.h"
 #include "diagnostic/orientation.h"
 #include "diagnostic/session.h"
@@ -360,9 +362,8 @@ static void test_stats(void)
     CHECK(json_is_object(json_object_get(json_object_get(o, "domaines"), "securite")));
     json_decref(o);
     buf_free(&j);
-    /* A territory with many diagnostics is cached: one entry, refreshed by
-     * a newly finished session and by another period. (1,000 copies of a
-     * finished session made in SQL, as a bulk fixture.) */
+    /* Many diagnostics (1,000 copies of a finished session made in SQL, as
+     * a bulk load would): counted once the counters are rebuilt. */
     CHECK(db_exec(&db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) "
                        "INSERT INTO diagnostic_session (cle, banque_version, mode, langue, revision, "
                        "created_at, updated_at, termine_at, commune, departement, region, epci, score, "
@@ -371,8 +372,8 @@ static void test_stats(void)
                        "departement, region, epci, score, autonomie_calculee, autonomie FROM n, "
                        "(SELECT * FROM diagnostic_session WHERE termine_at IS NOT NULL AND "
                        "departement = '13' LIMIT 1)") == 0);
-    CHECK(diag_stats(&db, &f, &s) == 0 && s.c.total == 1014);
-    CHECK(count("SELECT count(*) FROM rendu_cache WHERE cle = 'diag-stats/departement/13'") == 1);
+    CHECK(diag_stats(&db, &f, &s) == 0 && s.c.total == 14); /* not yet counted */
+    CHECK(diag_agregats_rebuild(&db, NULL) == 0);
     CHECK(diag_stats(&db, &f, &s) == 0 && s.c.total == 1014);
     {
         struct diag_sync sy;
@@ -384,11 +385,149 @@ static void test_stats(void)
     CHECK(diag_stats(&db, &f, &s) == 0 && s.c.total == 1015);
     struct diag_filter later = {.niveau = "departement", .code = "13", .depuis = "2100-01-01"};
     CHECK(diag_stats(&db, &later, &s) == 0 && s.c.total == 0);
-    CHECK(diag_stats(&db, &f, &s) == 0 && s.c.total == 1015);
-    CHECK(count("SELECT count(*) FROM rendu_cache WHERE cle LIKE 'diag-stats/%'") == 1);
+    /* a bound with a time of day is counted from the sessions: the same */
+    struct diag_filter timed = {.niveau = "departement", .code = "13", .depuis = "2026-11-24T00:00"};
+    struct diag_counts x, y;
+    CHECK(diag_store_counts(&db, &timed, &x) == 0 && x.total == 1015);
     /* back to the 14 sessions the next tests count */
     CHECK(db_exec(&db, "DELETE FROM diagnostic_session WHERE cle LIKE 'copie-%' OR "
-                       "cle = 'une-de-plus-0123456789abcdefgh'; DELETE FROM rendu_cache") == 0);
+                       "cle = 'une-de-plus-0123456789abcdefgh'") == 0);
+    CHECK(diag_agregats_rebuild(&db, NULL) == 0);
+    CHECK(diag_store_counts(&db, &f, &x) == 0 && diag_store_counts_sql(&db, &f, &y) == 0 &&
+          x.total == 14 && memcmp(&x, &y, sizeof x) == 0);
+}
+
+/* The counters equal a count of the sessions, for every territory level
+ * and many periods, whether sessions were added one by one as they were
+ * finished or all at once by a rebuild. */
+static char *table_rows(void)
+{
+    sqlite3_stmt *st = db_prepare(&db, "SELECT group_concat(portee || '/' || code || '/' || grain || "
+                                       "'/' || debut || '=' || hex(v), ';') FROM (SELECT * FROM "
+                                       "stat_agregat WHERE portee >= 16 ORDER BY 1, 2, 3, 4)");
+    char *out = NULL;
+    if (st && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        out = strdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return out;
+}
+
+static void test_aggregates(void)
+{
+    srand(7);
+    /* finished one by one, through the real path, over three years; some
+     * without a commune (France only), durations of 0 to 40 minutes */
+    for (int i = 0; i < 80; i++) {
+        struct diag_sync sy;
+        struct diag_sync_reply rep;
+        char cle[48];
+        snprintf(cle, sizeof cle, "agregat-%03d-0123456789abcdefgh", i);
+        time_t t0 = now - (time_t)(rand() % (3 * 365)) * 86400 - rand() % 86400;
+        build_sync(&sy, rand() % 4, 2, 1, 0);
+        if (i % 5 == 0)
+            sy.commune[0] = 0;
+        CHECK(diag_sync_apply(&db, cle, &sy, t0, &rep) == 0);
+        build_sync(&sy, rand() % 4, 30, 2, 1);
+        if (i % 5 == 0)
+            sy.commune[0] = 0;
+        CHECK(diag_sync_apply(&db, cle, &sy, t0 + rand() % 2400, &rep) == 0 && rep.termine);
+    }
+    /* kept one by one as they were finished: a rebuild gives the same rows */
+    char *one_by_one = table_rows();
+    CHECK(diag_agregats_rebuild(&db, NULL) == 0);
+    char *rebuilt = table_rows();
+    CHECK(one_by_one && rebuilt && strcmp(one_by_one, rebuilt) == 0);
+    free(one_by_one);
+    free(rebuilt);
+    /* and a bulk load in SQL across territories, modes, steps and dates */
+    CHECK(db_exec(&db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
+                       "INSERT INTO diagnostic_session (cle, banque_version, mode, langue, revision, "
+                       "created_at, updated_at, termine_at, commune, departement, region, epci, "
+                       "autonomie) SELECT 'masse-' || i || '-0123456789abcdef', '1', "
+                       "CASE WHEN i % 3 = 0 THEN 'pro' ELSE 'autonome' END, 'fr', 1, "
+                       "strftime('%Y-%m-%dT%H:%M:%SZ', t - (i * 37) % 1800, 'unixepoch'), "
+                       "strftime('%Y-%m-%dT%H:%M:%SZ', t, 'unixepoch'), "
+                       "strftime('%Y-%m-%dT%H:%M:%SZ', t, 'unixepoch'), "
+                       "CASE i % 4 WHEN 0 THEN NULL ELSE '0' || (i % 7) || '00' || (i % 3) END, "
+                       "CASE i % 4 WHEN 0 THEN NULL ELSE '0' || (i % 7) END, "
+                       "CASE i % 4 WHEN 0 THEN NULL ELSE (i % 2) + 1 END, "
+                       "CASE i % 4 WHEN 0 THEN NULL ELSE 'E' || (i % 5) END, "
+                       "CASE WHEN i % 11 = 0 THEN NULL ELSE i % 4 + 1 END "
+                       "FROM (SELECT i, 1700000000 + (i * 7919 * 60) % 94608000 AS t FROM n)") == 0);
+    CHECK(db_exec(&db, "INSERT INTO diagnostic_domaine SELECT id, 'd' || (id % 6), id % 5 FROM "
+                       "diagnostic_session WHERE cle LIKE 'masse-%';"
+                       "INSERT INTO diagnostic_domaine SELECT id, 'd' || ((id + 2) % 6), (id / 3) % 4 "
+                       "FROM diagnostic_session WHERE cle LIKE 'masse-%' AND id % 6 <> (id + 2) % 6;"
+                       "INSERT INTO diagnostic_frein SELECT id, 'frein-' || (id % 9) FROM "
+                       "diagnostic_session WHERE cle LIKE 'masse-%' AND id % 2 = 0;"
+                       "INSERT INTO diagnostic_besoin SELECT id, 'besoin-' || (id % 13) FROM "
+                       "diagnostic_session WHERE cle LIKE 'masse-%' AND id % 3 <> 0") == 0);
+    CHECK(diag_agregats_rebuild(&db, NULL) == 0);
+    static const char *const levels[][2] = {
+        {NULL, NULL}, {"region", "93"}, {"departement", "13"}, {"epci", "200054807"},
+        {"commune", "13055"}, {"region", "1"}, {"region", "2"}, {"departement", "03"},
+        {"epci", "E2"}, {"commune", "03002"}, {"commune", "99999"},
+    };
+    static const char *const periods[][2] = {
+        {NULL, NULL}, {"2024-01-01", "2024-12-31"}, {"2025-03-01", "2025-03-31"},
+        {"2026-11-24", "2026-11-24"}, {"2023-12-15", "2025-01-10"}, {"2025-06-01", NULL},
+        {NULL, "2024-07-14"}, {"2026-12-01", "2026-01-01"}, {"2020-02-29", "2028-02-29"},
+    };
+    int compared = 0, differ = 0;
+    for (size_t l = 0; l < sizeof levels / sizeof *levels; l++) {
+        for (int p = 0; p < 9 + 20; p++) {
+            char du[11], au[11];
+            struct diag_filter f = {.niveau = levels[l][0], .code = levels[l][1]};
+            if (p < 9) {
+                f.depuis = periods[p][0];
+                f.jusqu = periods[p][1];
+            } else {
+                long a = jour_from_civil(2023, 11, 1) + rand() % 1200, b = a + rand() % 500;
+                jour_format(a, du);
+                jour_format(b, au);
+                f.depuis = du;
+                f.jusqu = au;
+            }
+            struct diag_counts x, y;
+            CHECK(diag_store_counts(&db, &f, &x) == 0 && diag_store_counts_sql(&db, &f, &y) == 0);
+            compared++;
+            if (memcmp(&x, &y, sizeof x) != 0) {
+                differ++;
+                fprintf(stderr, "  %s %s %s..%s: total %ld/%ld median %ld/%ld\n",
+                        f.niveau ? f.niveau : "France", f.code ? f.code : "", f.depuis ? f.depuis : "",
+                        f.jusqu ? f.jusqu : "", x.total, y.total, x.duree_mediane, y.duree_mediane);
+            }
+        }
+    }
+    CHECK(compared == 11 * 29 && differ == 0);
+    struct diag_filter all = {0};
+    struct diag_counts x;
+    long finished = count("SELECT count(*) FROM diagnostic_session WHERE termine_at IS NOT NULL");
+    CHECK(finished >= 80 + 3000);
+    CHECK(diag_store_counts(&db, &all, &x) == 0 && x.total == finished && x.nfreins >= 9 &&
+          x.ndom >= 6 && x.duree_mediane > 0);
+    /* a database upgraded with finished diagnostics (migration 009 leaves
+     * the counters unbuilt): counted from the sessions, the same, until
+     * they are built once */
+    char *by_rebuild = table_rows();
+    CHECK(db_exec(&db, "DELETE FROM meta WHERE key = 'diag_agregats'; "
+                       "DELETE FROM stat_agregat WHERE portee >= 16") == 0);
+    struct diag_filter dep = {.niveau = "departement", .code = "03", .depuis = "2024-02-03"};
+    struct diag_counts a1, a2;
+    CHECK(diag_store_counts(&db, &dep, &a1) == 0 && diag_store_counts_sql(&db, &dep, &a2) == 0 &&
+          a1.total > 0 && memcmp(&a1, &a2, sizeof a1) == 0);
+    CHECK(diag_agregats_add(&db, 1) == 0 && count("SELECT count(*) FROM stat_agregat WHERE portee >= 16") == 0);
+    long buckets = 0;
+    CHECK(diag_agregats_ensure(&db, &buckets) == 0 && buckets > 0);
+    CHECK(diag_agregats_ensure(&db, &buckets) == 0 && buckets == -1);
+    char *again = table_rows();
+    CHECK(by_rebuild && again && strcmp(by_rebuild, again) == 0);
+    free(by_rebuild);
+    free(again);
+    /* back to the 14 sessions the next tests count */
+    CHECK(db_exec(&db, "DELETE FROM diagnostic_session WHERE cle LIKE 'masse-%' OR cle LIKE 'agregat-%'") == 0);
+    CHECK(diag_agregats_rebuild(&db, NULL) == 0);
+    CHECK(diag_store_counts(&db, &all, &x) == 0 && x.total == finished - 80 - 3000);
 }
 
 static void test_export(void)
@@ -491,6 +630,7 @@ int main(void)
     RUN(test_sync);
     RUN(test_banks);
     RUN(test_stats);
+    RUN(test_aggregates);
     RUN(test_export);
     RUN(test_orientation);
     db_close(&db);

@@ -37,6 +37,7 @@
 #include <stdint.h>
 
 #include "accompagnement/activite.h"
+#include "store/compteurs.h"
 #include "base/buf.h"
 #include "store/db.h"
 
@@ -44,7 +45,6 @@ enum stat_portee {
     SP_NATION, SP_REGION, SP_DEPARTEMENT, SP_EPCI, SP_COMMUNE, SP_STRUCTURE, SP_COMPTE,
     SP__COUNT
 };
-enum stat_grain { SG_JOUR, SG_MOIS, SG_AN };
 
 enum stat_dim {
     SD_TOTAL, SD_TYPE, SD_DUREE, SD_LIEU_TYPE, SD_THEME, SD_THEME_ADMIN, SD_MATERIEL,
@@ -63,32 +63,6 @@ int stat_dim_unit(enum stat_dim d);
 const char *stat_dim_name(enum stat_dim d); /* "type", "commune", ... */
 const char *stat_portee_name(enum stat_portee p); /* "nation", "region", ... "compte" */
 int stat_portee_parse(const char *s);
-
-#define STAT_KEY(dim, val) (((uint64_t)(dim) << 48) | (uint64_t)(val))
-#define STAT_DIM(key) ((int)((key) >> 48))
-#define STAT_VAL(key) ((long long)((key) & 0xffffffffffffULL))
-
-struct stat_entry {
-    uint64_t key;
-    long long n;
-};
-/* A sparse vector, sorted by key, no zero counts. */
-struct stat_vec {
-    struct stat_entry *v;
-    size_t n, cap;
-};
-void stat_vec_free(struct stat_vec *v);
-/* Add n to key (removing it when it reaches 0). 0, or -1 when it would go
- * below zero or memory runs out (v unchanged). */
-int stat_vec_add(struct stat_vec *v, uint64_t key, long long n);
-/* acc += sign * x. 0, or -1 (underflow: acc may be partly changed). */
-int stat_vec_merge(struct stat_vec *acc, const struct stat_vec *x, int sign);
-long long stat_vec_get(const struct stat_vec *v, uint64_t key);
-/* Encoding: byte 1 (version), then per entry varint(key - previous key)
- * and varint(count), keys strictly increasing, counts > 0. decode returns
- * 0, or -1 when the bytes are not such a vector (out is then empty). */
-int stat_vec_encode(const struct stat_vec *v, struct buf *out);
-int stat_vec_decode(const unsigned char *p, size_t n, struct stat_vec *out);
 
 /* Numbers for territorial codes inside keys, and back: communes "2A004"
  * -> 100004, départements "2A" -> 1001, "971" -> 971, régions as numbers.

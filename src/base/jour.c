@@ -78,3 +78,42 @@ long jour_local(time_t t)
     time_t local = t + offset;
     return (long)(local >= 0 ? local / 86400 : (local - 86399) / 86400);
 }
+
+long jour_debut(int grain, long j)
+{
+    if (grain == JOUR_GRAIN_JOUR)
+        return j;
+    int y, m, d;
+    jour_to_civil(j, &y, &m, &d);
+    return grain == JOUR_GRAIN_MOIS ? jour_from_civil(y, m, 1) : jour_from_civil(y, 1, 1);
+}
+
+int jour_decoupe(long du, long au, int (*fn)(int grain, long from, long to, void *arg), void *arg)
+{
+    long cur = du, run_from = 0, run_to = 0;
+    int run_grain = -1, r;
+    while (cur <= au) {
+        int y, m, dd, g;
+        long next;
+        jour_to_civil(cur, &y, &m, &dd);
+        if (m == 1 && dd == 1 && jour_from_civil(y, 12, 31) <= au) {
+            g = JOUR_GRAIN_AN;
+            next = jour_from_civil(y + 1, 1, 1);
+        } else if (dd == 1 && cur + jour_month_days(y, m) - 1 <= au) {
+            g = JOUR_GRAIN_MOIS;
+            next = cur + jour_month_days(y, m);
+        } else {
+            g = JOUR_GRAIN_JOUR;
+            next = cur + 1;
+        }
+        if (g != run_grain) {
+            if (run_grain >= 0 && (r = fn(run_grain, run_from, run_to, arg)) != 0)
+                return r;
+            run_grain = g;
+            run_from = cur;
+        }
+        run_to = cur;
+        cur = next;
+    }
+    return run_grain >= 0 ? fn(run_grain, run_from, run_to, arg) : 0;
+}

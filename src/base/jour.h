@@ -25,4 +25,16 @@ long jour_local(time_t t);
 /* Number of days of month m of year y. */
 int jour_month_days(int y, int m);
 
+/* Calendar buckets of a period, for aggregates kept per day, month and
+ * year: days [du, au] are cut into whole years where they fit, else whole
+ * months, else single days, and fn(grain, from, to, arg) is called once
+ * per run of consecutive buckets of one grain (JOUR_GRAIN_*), from and to
+ * being the first days of the run's first and last buckets. A period of
+ * any length gives at most five runs. Returns 0 or the first non-zero
+ * value fn returned (the walk then stops). */
+enum { JOUR_GRAIN_JOUR, JOUR_GRAIN_MOIS, JOUR_GRAIN_AN };
+int jour_decoupe(long du, long au, int (*fn)(int grain, long from, long to, void *arg), void *arg);
+/* The first day of the bucket of `grain` that holds day j. */
+long jour_debut(int grain, long j);
+
 #endif

@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "diagnostic/catalogue.h"
+#include "diagnostic/diag_agregats.h"
 #include "diagnostic/diag_store.h"
 #include "diagnostic/export.h"
 #include "diagnostic/publish.h"
@@ -257,11 +258,26 @@ static int cmd_purge(struct db *d, int argc, char **argv)
     return 0;
 }
 
+static int cmd_rebuild(struct db *d, int argc)
+{
+    if (argc != 0) {
+        fprintf(stderr, "usage : passerelle diagnostic stats-reconstruire\n");
+        return 2;
+    }
+    long buckets;
+    if (diag_agregats_rebuild(d, &buckets) < 0) {
+        fprintf(stderr, "diagnostic stats-reconstruire : %s\n", d->err);
+        return 1;
+    }
+    printf("compteurs=%ld\n", buckets);
+    return 0;
+}
+
 static int run(const char *dbpath, struct db *d, int argc, char **argv)
 {
     (void)dbpath;
     if (argc < 1) {
-        fprintf(stderr, "usage : passerelle diagnostic verifier|publier|activer|versions|stats|export|purger\n");
+        fprintf(stderr, "usage : passerelle diagnostic verifier|publier|activer|versions|stats|stats-reconstruire|export|purger\n");
         return 2;
     }
     const char *a = argv[0];
@@ -279,6 +295,8 @@ static int run(const char *dbpath, struct db *d, int argc, char **argv)
         return cmd_export(d, argc - 1, argv + 1);
     if (strcmp(a, "purger") == 0)
         return cmd_purge(d, argc - 1, argv + 1);
+    if (strcmp(a, "stats-reconstruire") == 0)
+        return cmd_rebuild(d, argc - 1);
     fprintf(stderr, "diagnostic : action inconnue : %s\n", a);
     return 2;
 }
@@ -297,6 +315,9 @@ const struct cli_command cli_diagnostic_command = {
     "        The versions, published and built in, with their sessions.\n"
     "  diagnostic stats [--niveau N --code C] [--depuis AAAA-MM-JJ] [--jusqu-au AAAA-MM-JJ]\n"
     "        Aggregated results (JSON), small counts hidden (fewer than 10).\n"
+    "  diagnostic stats-reconstruire\n"
+    "        Rebuild the statistics' counters from the finished diagnostics (after an\n"
+    "        upgrade of a large database, before starting the server; repairs).\n"
     "  diagnostic export [--niveau N --code C] [--depuis D] [--jusqu-au D] [-o FILE]\n"
     "        Anonymous results of finished diagnostics, JSON (passerelle-diagnostic-export).\n"
     "  diagnostic purger [--jours N]\n"

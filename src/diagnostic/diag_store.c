@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diagnostic/diag_agregats.h"
+
 #define VERSION_KEY "diagnostic_version" /* meta: see diag_store_version() */
 
 void diag_iso_time(time_t t, char out[24])
@@ -415,6 +417,8 @@ int diag_store_session_finish(struct db *d, const struct diag_session *s, const 
         if (insert_tag(d, "INSERT INTO diagnostic_besoin (session_id, besoin) VALUES (?1, ?2) "
                           "ON CONFLICT DO NOTHING", s->id, s->besoins[i], 0) < 0)
             return -1;
+    if (diag_agregats_add(d, s->id) < 0)
+        return -1;
     long long v = diag_store_version(d);
     char txt[24];
     snprintf(txt, sizeof txt, "%lld", v + 1);
@@ -598,6 +602,12 @@ static int count_tags(struct db *d, const struct diag_filter *f, const char *tab
 
 int diag_store_counts(struct db *d, const struct diag_filter *f, struct diag_counts *out)
 {
+    int k = diag_agregats_counts(d, f, out);
+    return k < 0 ? -1 : k > 0 ? 0 : diag_store_counts_sql(d, f, out);
+}
+
+int diag_store_counts_sql(struct db *d, const struct diag_filter *f, struct diag_counts *out)
+{
     memset(out, 0, sizeof *out);
     out->duree_mediane = -1;
     sqlite3_stmt *st = prepare_filtered(d, f, "SELECT s.autonomie, count(*), sum(s.mode = 'pro')",
@@ -647,13 +657,13 @@ int diag_store_counts(struct db *d, const struct diag_filter *f, struct diag_cou
     if (out->total > 0) {
         st = prepare_filtered(d, f,
                               "SELECT CAST(round((julianday(s.termine_at) - julianday(s.created_at)) "
-                              "* 86400) AS INTEGER) AS t",
+                              "* 1440) AS INTEGER) AS t",
                               "", " ORDER BY t LIMIT 1 OFFSET ?4");
         if (!st)
             return -1;
         sqlite3_bind_int64(st, 4, (out->total - 1) / 2);
         if (sqlite3_step(st) == SQLITE_ROW)
-            out->duree_mediane = (long)sqlite3_column_int64(st, 0);
+            out->duree_mediane = (long)sqlite3_column_int64(st, 0) * 60; /* to the minute */
         sqlite3_finalize(st);
     }
     return 0;

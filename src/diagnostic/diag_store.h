@@ -154,8 +154,13 @@ struct diag_counts {
     } besoins[DIAG_MAX_TAGS];
     long duree_mediane;                        /* seconds, -1 unknown */
 };
-/* Raw counts (no suppression: see diagnostic/stats.h). Returns 0 or -1. */
+/* Raw counts (no suppression: see diagnostic/stats.h), from the counters
+ * of diag_agregats.h (dates given as plain days), else by counting the
+ * sessions. Returns 0 or -1. */
 int diag_store_counts(struct db *d, const struct diag_filter *f, struct diag_counts *out);
+/* The same by counting the finished sessions themselves (any dates; the
+ * reference the counters are tested and benchmarked against). */
+int diag_store_counts_sql(struct db *d, const struct diag_filter *f, struct diag_counts *out);
 /* The version of the finished sessions: grows whenever one is finished
  * (finished sessions never change afterwards, and are only deleted with
  * the whole database). 0 before the first; -1 on error. */

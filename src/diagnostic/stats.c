@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "base/jsonw.h"
-#include "store/cache.h"
 
 static long hide(long n)
 {
@@ -67,66 +66,12 @@ void diag_stats_suppress(const struct diag_counts *raw, struct diag_stats *out)
         c->besoins[i].n = hide(c->besoins[i].n);
 }
 
-/* A cached result: the version of the finished sessions and the period
- * it was computed for, then the statistics (a plain struct, no pointers).
- * One entry per territory (the key holds no dates), and only for
- * territories with at least DIAG_STATS_CACHE_MIN diagnostics, where
- * counting costs milliseconds: the cache stays proportional to the
- * diagnostics, whatever periods visitors ask for. */
-#define DIAG_STATS_CACHE_MIN 1000
-struct cached {
-    long long version;
-    char depuis[32], jusqu[32];
-    struct diag_stats s;
-};
-
-/* Copy a bound of the period ("" for none); -1 when it does not fit
- * (such a request is never cached). */
-static int bound(char out[32], const char *v)
-{
-    if (!v) {
-        out[0] = 0;
-        return 0;
-    }
-    if (strlen(v) >= 32)
-        return -1;
-    memcpy(out, v, strlen(v) + 1);
-    return 0;
-}
-
 int diag_stats(struct db *d, const struct diag_filter *f, struct diag_stats *out)
 {
-    long long version = diag_store_version(d);
-    if (version < 0)
-        return -1;
-    struct cached want, c;
-    memset(&want, 0, sizeof want);
-    want.version = version;
-    int cacheable = bound(want.depuis, f->depuis) == 0 && bound(want.jusqu, f->jusqu) == 0;
-    char key[96];
-    snprintf(key, sizeof key, "diag-stats/%s/%s", f->niveau ? f->niveau : "-",
-             f->niveau && f->code ? f->code : "-");
-    cacheable = cacheable && strlen(key) < sizeof key - 1;
-    size_t len = 0;
-    char *hit = cacheable ? cache_get(d, key, &len) : NULL;
-    if (hit && len == sizeof c) {
-        memcpy(&c, hit, sizeof c);
-        if (c.version == version && strcmp(c.depuis, want.depuis) == 0 &&
-            strcmp(c.jusqu, want.jusqu) == 0) {
-            free(hit);
-            *out = c.s;
-            return 0;
-        }
-    }
-    free(hit);
     struct diag_counts raw;
     if (diag_store_counts(d, f, &raw) < 0)
         return -1;
     diag_stats_suppress(&raw, out);
-    if (cacheable && raw.total >= DIAG_STATS_CACHE_MIN) {
-        want.s = *out;
-        cache_put(d, key, (const char *)&want, sizeof want); /* a failed put: a recount */
-    }
     return 0;
 }
 

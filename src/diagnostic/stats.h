@@ -23,11 +23,8 @@ struct diag_stats {
     int secret;
 };
 
-/* The statistics of filter f. For a territory with many diagnostics
- * (stats.c: DIAG_STATS_CACHE_MIN) they are kept in the render cache
- * (store/cache.h), one entry per territory, with the period and the
- * version of the finished sessions (diag_store_version): counted again
- * only after a new diagnostic is finished or for another period. 0 or -1. */
+/* The statistics of filter f, from the counters of diag_agregats.h (a
+ * few rows whatever the number of diagnostics). 0 or -1. */
 int diag_stats(struct db *d, const struct diag_filter *f, struct diag_stats *out);
 /* Apply the suppression rules to raw counts (exposed for tests). */
 void diag_stats_suppress(const struct diag_counts *raw, struct diag_stats *out);

@@ -9,6 +9,7 @@
 #include "accompagnement/beneficiaire.h"
 #include "accompagnement/orientation.h"
 #include "comptes/smtp.h"
+#include "diagnostic/diag_agregats.h"
 #include "diagnostic/diag_store.h"
 #include "lieux/publish.h"
 #include "store/db.h"
@@ -94,10 +95,16 @@ static int job_accompagnement(struct db *d, const struct jobs_config *cfg, time_
     return 0;
 }
 
-/* Diagnostics never finished: deleted after DIAG_PURGE_JOURS days. */
+/* The statistics' counters, built once after an upgrade; diagnostics
+ * never finished, deleted after DIAG_PURGE_JOURS days. */
 static int job_diagnostic(struct db *d, const struct jobs_config *cfg, time_t now)
 {
     (void)cfg;
+    long buckets;
+    if (diag_agregats_ensure(d, &buckets) < 0)
+        return -1;
+    if (buckets >= 0)
+        fprintf(stderr, "diagnostic : compteurs des statistiques construits (%ld)\n", buckets);
     char before[24];
     long n = diag_store_purge_open(d, now, DIAG_PURGE_JOURS, before);
     if (n > 0)

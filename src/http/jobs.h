@@ -8,8 +8,10 @@
  *            (comptes/smtp.h)
  *   accompagnement  every 5 min: referrals' reminders, expiry and wiping,
  *            and the beneficiaries' retention rule (accompagnement/orientation.h, beneficiaire.h)
- *   diagnostic  every hour: delete the diagnostics never finished after
- *            30 days without activity (diagnostic/diag_store.h)
+ *   diagnostic  every hour (and at start): build the statistics'
+ *            counters if an upgrade left them unbuilt (diag_agregats.h),
+ *            delete the diagnostics never finished after 30 days without
+ *            activity (diagnostic/diag_store.h)
  * Domain jobs added later go in the same table. */
 #ifndef HTTP_JOBS_H
 #define HTTP_JOBS_H
