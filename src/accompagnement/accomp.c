@@ -44,17 +44,3 @@ enum accomp_result accomp_fail(struct db *d)
     return ACC_ERROR;
 }
 
-int accomp_grow(void *array, size_t n, size_t *cap, size_t elem)
-{
-    if (n < *cap)
-        return 0;
-    size_t nc = *cap ? *cap * 2 : 16;
-    void *old, *grown;
-    memcpy(&old, array, sizeof old);
-    grown = realloc(old, nc * elem);
-    if (!grown)
-        return -1;
-    memcpy(array, &grown, sizeof grown);
-    *cap = nc;
-    return 0;
-}

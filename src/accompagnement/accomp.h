@@ -49,10 +49,6 @@ const char *accomp_erreur(const struct accomp_erreurs *e, const char *field);
 void accomp_erreur_add(struct accomp_erreurs *e, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Room for one more element in a growable array: *array (a T *, passed
- * as &array) holds n of *cap elements of elem bytes; when full it doubles
- * (16 at first). 0, or -1 when memory runs out (the array is unchanged). */
-int accomp_grow(void *array, size_t n, size_t *cap, size_t elem);
 
 /* authz_allowed() for a context: the command line (by == NULL) may do
  * everything. 1 / 0 / -1. */

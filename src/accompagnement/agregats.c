@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/jour.h"
 #include "territoires/territoires.h"
 
@@ -126,7 +127,7 @@ static void put(struct adder *ad, enum stat_dim d, long long val, long long n)
     if (n == 0 || val < 0 || ad->oom)
         return;
     struct stat_vec *v = ad->v;
-    if (accomp_grow(&v->v, v->n, &v->cap, sizeof *v->v) < 0) {
+    if (array_grow(&v->v, v->n, &v->cap, sizeof *v->v) < 0) {
         ad->oom = 1;
         return;
     }
@@ -608,7 +609,7 @@ static int take_communes(const struct stat_vec *v, const char *only, struct stat
         stat_num_code(SD_COMMUNE, STAT_VAL(v->v[i].key), code, sizeof code);
         if (only && strcmp(only, code) != 0)
             continue;
-        if (accomp_grow(&out->v, out->n, cap, sizeof *out->v) < 0)
+        if (array_grow(&out->v, out->n, cap, sizeof *out->v) < 0)
             return -1;
         struct stat_commune_count *c = &out->v[out->n++];
         snprintf(c->code, sizeof c->code, "%s", code);
@@ -668,7 +669,7 @@ int stat_counts_by_commune(struct db *d, int niveau, const char *code, long du, 
         for (size_t i = 0; i < v.n; i++) {
             if (STAT_DIM(v.v[i].key) != SD_DEPARTEMENT)
                 continue;
-            if (accomp_grow(&deps.v, deps.n, &dcap, sizeof *deps.v) < 0) {
+            if (array_grow(&deps.v, deps.n, &dcap, sizeof *deps.v) < 0) {
                 territoire_list_free(&deps);
                 stat_vec_free(&v);
                 snprintf(d->err, sizeof d->err, "out of memory");

@@ -12,6 +12,7 @@
 #include "accompagnement/activite.h"
 #include "accompagnement/orientation.h"
 #include "accompagnement/referentiel.h"
+#include "base/buf.h"
 #include "base/jour.h"
 #include "base/text.h"
 #include "comptes/comptes.h"
@@ -443,7 +444,7 @@ static int collect(struct db *d, sqlite3_stmt *st, const struct data_key *key,
             out->truncated = 1;
             break;
         }
-        if (accomp_grow(&out->v, out->n, &cap, sizeof *out->v) < 0) {
+        if (array_grow(&out->v, out->n, &cap, sizeof *out->v) < 0) {
             r = -1;
             snprintf(d->err, sizeof d->err, "out of memory");
             break;
@@ -670,7 +671,7 @@ int beneficiaire_doublons(struct db *d, const struct data_key *key, long long st
             unsigned c = criteria(&n[i], &n[j]);
             if (popcount4(c) < 2)
                 continue;
-            if (accomp_grow(&out->v, out->n, &cap, sizeof *out->v) < 0) {
+            if (array_grow(&out->v, out->n, &cap, sizeof *out->v) < 0) {
                 r = -1;
                 snprintf(d->err, sizeof d->err, "out of memory");
                 break;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "accompagnement/referentiel.h"
+#include "base/buf.h"
 #include "base/csv.h"
 #include "base/jour.h"
 #include "lieux/search.h"
@@ -246,7 +247,7 @@ static int cmp_row(const void *a, const void *b)
 
 static int push(struct stat_tableau *t, size_t *cap, const struct stat_ligne *l)
 {
-    if (accomp_grow(&t->v, t->n, cap, sizeof *t->v) < 0)
+    if (array_grow(&t->v, t->n, cap, sizeof *t->v) < 0)
         return -1;
     t->v[t->n++] = *l;
     return 0;

@@ -116,3 +116,18 @@ int buf_read_stream(struct buf *b, FILE *f, size_t max)
     }
     return ferror(f) ? -1 : 0;
 }
+
+int array_grow(void *array, size_t n, size_t *cap, size_t elem)
+{
+    if (n < *cap)
+        return 0;
+    size_t nc = *cap ? *cap * 2 : 16;
+    void *old, *grown;
+    memcpy(&old, array, sizeof old);
+    grown = realloc(old, nc * elem);
+    if (!grown)
+        return -1;
+    memcpy(array, &grown, sizeof grown);
+    *cap = nc;
+    return 0;
+}

@@ -35,4 +35,10 @@ int buf_read_stream(struct buf *b, FILE *f, size_t max);
 char *buf_take(struct buf *b);
 void buf_free(struct buf *b);
 
+/* Room for one more element in a growable array of any type: *array (a
+ * T *, passed as &array) holds n of *cap elements of elem bytes; when full
+ * it doubles (16 at first). 0, or -1 when memory runs out (the array is
+ * unchanged). */
+int array_grow(void *array, size_t n, size_t *cap, size_t elem);
+
 #endif

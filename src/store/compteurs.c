@@ -6,23 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Room for one more element in *array (n of *cap, elem bytes each),
- * doubling. 0 or -1 (memory; the array is unchanged). */
-static int grow(void *array, size_t n, size_t *cap, size_t elem)
-{
-    if (n < *cap)
-        return 0;
-    size_t nc = *cap ? *cap * 2 : 16;
-    void *old, *grown;
-    memcpy(&old, array, sizeof old);
-    grown = realloc(old, nc * elem);
-    if (!grown)
-        return -1;
-    memcpy(array, &grown, sizeof grown);
-    *cap = nc;
-    return 0;
-}
-
 /* ---- sparse vectors ---- */
 
 void stat_vec_free(struct stat_vec *v)
@@ -71,7 +54,7 @@ int stat_vec_add(struct stat_vec *v, uint64_t key, long long n)
     }
     if (n < 0)
         return -1;
-    if (grow(&v->v, v->n, &v->cap, sizeof *v->v) < 0)
+    if (array_grow(&v->v, v->n, &v->cap, sizeof *v->v) < 0)
         return -1;
     memmove(v->v + i + 1, v->v + i, (v->n - i) * sizeof *v->v);
     v->v[i] = (struct stat_entry){key, n};
@@ -180,7 +163,7 @@ int stat_vec_decode(const unsigned char *p, size_t n, struct stat_vec *out)
             count > (uint64_t)1 << 62)
             goto bad;
         key += delta;
-        if (grow(&out->v, out->n, &out->cap, sizeof *out->v) < 0)
+        if (array_grow(&out->v, out->n, &out->cap, sizeof *out->v) < 0)
             goto bad;
         out->v[out->n++] = (struct stat_entry){key, (long long)count};
     }
