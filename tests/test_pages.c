@@ -482,7 +482,7 @@ static void test_lieu(void)
     CHECK(has(&p, "horaires fournis tels quels") || has(&p, "Horaires fournis tels quels"));
     CHECK(has(&p, "n&#39;importe quoi &lt;i&gt;"));
     CHECK(has(&p, "Mis à jour le 2 mai 2022"));
-    CHECK(has(&p, "Ces informations datent du 2 mai 2022, il y a plus d'un an."));
+    CHECK(has(&p, "Ces informations datent du 2 mai 2022, il y a plus de 4 ans."));
     page_free(&p);
 
     p = get("/lieu/abc", NULL);

@@ -304,7 +304,10 @@ static void freshness(struct buf *b, const struct request *rq, const struct lieu
     } else if (age > LIEU_VIEUX_JOURS) {
         html_raw(b, "<p class=\"avertissement\">Ces informations datent du ");
         page_date(b, l->f[LF_DATE_MAJ]);
-        html_raw(b, ", il y a plus d'un an. Elles ont pu changer : ");
+        if (age / 365 >= 2)
+            html_rawf(b, ", il y a plus de %ld ans. Elles ont pu changer : ", age / 365);
+        else
+            html_raw(b, ", il y a plus d'un an. Elles ont pu changer : ");
         html_raw(b, l->f[LF_TELEPHONE] ? "téléphonez avant de vous déplacer.</p>\n"
                                        : "vérifiez-les avant de vous déplacer.</p>\n");
     }
