@@ -7,8 +7,6 @@
 
 #include "diagnostic/diag_agregats.h"
 
-#define VERSION_KEY "diagnostic_version" /* meta: see diag_store_version() */
-
 void diag_iso_time(time_t t, char out[24])
 {
     struct tm tm;
@@ -417,20 +415,7 @@ int diag_store_session_finish(struct db *d, const struct diag_session *s, const 
         if (insert_tag(d, "INSERT INTO diagnostic_besoin (session_id, besoin) VALUES (?1, ?2) "
                           "ON CONFLICT DO NOTHING", s->id, s->besoins[i], 0) < 0)
             return -1;
-    if (diag_agregats_add(d, s->id) < 0)
-        return -1;
-    long long v = diag_store_version(d);
-    char txt[24];
-    snprintf(txt, sizeof txt, "%lld", v + 1);
-    return v < 0 ? -1 : db_meta_set(d, VERSION_KEY, txt);
-}
-
-long long diag_store_version(struct db *d)
-{
-    char *v = db_meta_get(d, VERSION_KEY);
-    long long n = v ? strtoll(v, NULL, 10) : 0;
-    free(v);
-    return n;
+    return diag_agregats_add(d, s->id);
 }
 
 long diag_store_purge_open(struct db *d, time_t now, long days, char before_iso[24])

@@ -93,8 +93,8 @@ int diag_store_answers_truncate(struct db *d, long long session_id, int rang,
                                 const char *now_iso);
 /* Store the result of a finished session: s's commune, departement,
  * region, epci, score, autonomie*, motif, observations, ndom/dom,
- * freins, besoins, and termine_at = now; the statistics' version (below)
- * goes up by one. In the caller's transaction. */
+ * freins, besoins, and termine_at = now; and add it to the statistics'
+ * counters (diag_agregats.h). In the caller's transaction. */
 int diag_store_session_finish(struct db *d, const struct diag_session *s, const char *now_iso);
 
 /* Delete the sessions never finished and not touched for `days` days
@@ -161,10 +161,6 @@ int diag_store_counts(struct db *d, const struct diag_filter *f, struct diag_cou
 /* The same by counting the finished sessions themselves (any dates; the
  * reference the counters are tested and benchmarked against). */
 int diag_store_counts_sql(struct db *d, const struct diag_filter *f, struct diag_counts *out);
-/* The version of the finished sessions: grows whenever one is finished
- * (finished sessions never change afterwards, and are only deleted with
- * the whole database). 0 before the first; -1 on error. */
-long long diag_store_version(struct db *d);
 
 /* Each finished session in the filter, oldest first: fn(session, arg);
  * fn returns 0 to go on, else the walk stops with that value. Returns 0,
